@@ -1,0 +1,76 @@
+"""Running the reader over many inputs: streaming output and the end-of-run summary.
+
+Output is written and flushed letter by letter, so that an interrupted run keeps
+everything already read.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from .letters import Letter
+from .reader import LetterReader
+from .sources import iter_raw
+
+
+@dataclass
+class Summary:
+    letters: int = 0
+    items: int = 0
+    errors: Counter = field(default_factory=Counter)
+    warned: int = 0
+    formats: Counter = field(default_factory=Counter)
+    decisions: Counter = field(default_factory=Counter)
+
+    def add(self, letter: Letter) -> None:
+        if letter.error:
+            self.errors[letter.error_kind or "error"] += 1
+            return
+        self.letters += 1
+        self.items += len(letter.items)
+        self.warned += bool(letter.warnings)
+        self.formats[letter.format or "unknown"] += 1
+        self.decisions.update(item.decision or "none" for item in letter.items)
+
+    @property
+    def failed(self) -> int:
+        return sum(self.errors.values())
+
+    def lines(self) -> list[str]:
+        out = [f"letters read: {self.letters}   items found: {self.items}   "
+               f"letters with warnings: {self.warned}   inputs failed: {self.failed}"]
+        if self.formats:
+            out.append("layouts: " + ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items())))
+        if self.decisions:
+            out.append("decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.decisions.items())))
+        if self.errors:
+            out.append("errors by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())))
+        return out
+
+
+def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None) -> Iterator[Letter]:
+    reader = reader or LetterReader()
+    for raw in iter_raw(inputs):
+        try:
+            yield reader.read(raw)
+        except Exception as exc:  # a reader bug on one letter must not end the batch
+            yield Letter(id=raw.id, text=raw.text, source=raw.source, error_kind="internal",
+                         error=f"internal error while reading ({type(exc).__name__}: {exc}); please report it")
+
+
+def write_jsonl(letters: Iterable[Letter], handle: IO[str], summary: Summary) -> None:
+    for letter in letters:
+        handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+        handle.flush()
+        summary.add(letter)
+
+
+def open_output(out: Path | None) -> IO[str]:
+    if out is None or str(out) == "-":
+        return sys.stdout
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    return open(out, "w", encoding="utf-8")

@@ -1,0 +1,476 @@
+"""The letter reader: raw letter text in, sections and disputed items out.
+
+The reader works on a cleaned view of the text (``textview``), finds the headings
+(``layouts``), then the items: headed items (``<service>: Upheld``), numbered
+questions (``1. Is the request for X medically necessary?``) or the entries of an
+``ISSUE AT DISPUTE`` list. For each item it takes the two guideline citations, the
+rationale and the decision, and maps every range back to the raw text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import layouts
+from .decisions import UPHELD, Conclusion, conclusions, decision_of
+from .letters import Item, Letter, Section
+from .sources import RawText
+from .textview import CleanText, clean, squash
+
+# "<service>: Upheld" (and the other words letters put after an item's name).
+LABELLED_ITEM = re.compile(
+    r"^[ \t]*(?:\(?(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<service>[^\n]*?[^\s:\-])[ \t]*(?::|[ \t]-[ \t]|[ \t]{2,})[ \t]*"
+    r"(?P<word>upheld|overturned|uphold|overturn|non-?\s?certified|not\s+certified|certified|denied|approved)"
+    r"[ \t]*\.?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Letter-level outcome lines that look like labelled items but are not one.
+NOT_A_SERVICE = re.compile(
+    r"^(?:final\s+)?(?:imr\s+)?(?:determination|decision|outcome|result|status|overall|finding)s?\b|"
+    r"^(?:the\s+)?(?:claims\s+administrator|utilization\s+review|ur)\b|^(?:this|the)\s+(?:request|denial|decision)\b",
+    re.IGNORECASE)
+# "1. Is the request for X medically necessary?" and its unnumbered or re-worded kin.
+QUESTION_ITEM = re.compile(
+    r"^[ \t]*(?:(?:\(?(?P<num>\d{1,2}|[a-zA-Z])[.)]|(?:item|issue|request)\s*(?:#|no\.?)?\s*\d{1,2}[.:)]?)[ \t]+)?"
+    r"(?P<question>(?:is|was|were|are)\s+(?:the\s+)?[^\n?]{0,40}?\brequests?\b[^?]{3,400}?(?:\?|medically\s+necessary\b[^\n]*))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A numbered entry of an ISSUE AT DISPUTE list: "1. Retrospective request for ...".
+NUMBERED_ENTRY = re.compile(r"^[ \t]*\(?(?:\d{1,2}|[a-zA-Z])[.)][ \t]+(?=\S)", re.MULTILINE)
+QUESTION_WORDING = re.compile(
+    r"^(?:(?:is|was|were|are)\s+(?:the\s+)?)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
+    r"pending|disputed|additional|continued|associated|related)\s+)*(?:requests?|treatment\s+requests?)\s+(?:for|of)\s+"
+    r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*",
+    re.IGNORECASE)
+TRAILING_WORDING = re.compile(
+    r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:(?:medically\s+)?necessary|(?:and|or)\s+appropriate|"
+    r"medically\s+necessary\s+and\s+appropriate|upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
+    r"denied|approved)\b)+[\s?.]*$|[\s?.:]+$",
+    re.IGNORECASE)
+# Labels inside an item's block.
+CLAIMS_LABEL = re.compile(
+    r"^[ \t]*(?:claims\s+administrator(?:'s)?\s+guidelines?|[^\n:]{0,120}?cited\s+by\s+the\s+claims\s+administrator"
+    r"|utilization\s+review\s+guidelines?)[^\n:]{0,20}:", re.IGNORECASE | re.MULTILINE)
+REVIEWER_LABEL = re.compile(
+    r"^[ \t]*(?:maximus\s+guidelines?|[^\n:]{0,120}?used\s+by\s+the\s+expert\s+reviewer|expert\s+reviewer(?:'s)?\s+guidelines?"
+    r"|reviewer(?:'s)?\s+guidelines?)[^\n:]{0,20}:", re.IGNORECASE | re.MULTILINE)
+RATIONALE_LABEL = re.compile(
+    r"^[ \t]*(?:decision\s+rationale|rationale\s+for\s+(?:the\s+)?decision|rationale)[ \t]*:", re.IGNORECASE | re.MULTILINE)
+# Closing matter after the last item: copies, signatures, appeal rights.
+END_MATTER = re.compile(
+    r"^[ \t]*(?:cc:|c\.c\.|copies\s+to|sincerely|respectfully|/[a-z]{1,4}[ \t]*$|signed\b|"
+    r"this\s+(?:determination|decision)\s+is\s+(?:final|binding)|if\s+you\s+(?:disagree|have\s+questions)|"
+    r"appeal\s+rights|this\s+letter\s+has\s+been)", re.IGNORECASE | re.MULTILINE)
+STOPWORDS = frozenset(
+    "the a an of for to and or with in on at by x per is was request requests medically necessary right left "
+    "bilateral times qty quantity".split())
+
+
+@dataclass
+class Anchor:
+    """Where an item is named in the cleaned text, and what its name line says."""
+    start: int
+    end: int
+    service: str
+    decision: str | None = None
+
+
+@dataclass
+class Draft:
+    anchor: Anchor
+    block: tuple[int, int]
+    decision: str | None = None
+    claims: tuple[int, int] | None = None
+    reviewer: tuple[int, int] | None = None
+    rationale: tuple[int, int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def clean_service(text: str) -> str:
+    service = squash(text)
+    service = re.sub(r"^(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s+|(?:item|issue)\s*#?\s*\d{1,2}[.:)]?\s+)", "", service)
+    previous = None
+    while previous != service:
+        previous = service
+        service = QUESTION_WORDING.sub("", service).strip()
+        service = TRAILING_WORDING.sub("", service).strip()
+    return service.strip(" \"'")
+
+
+def content_tokens(text: str) -> set[str]:
+    words = re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split()
+    return {w for w in words if w not in STOPWORDS and len(w) > 1}
+
+
+def mention_score(service: str, passage: str) -> float:
+    """Share of the service's content words that ``passage`` uses."""
+    wanted = content_tokens(service)
+    if not wanted:
+        return 0.0
+    return len(wanted & content_tokens(passage)) / len(wanted)
+
+
+class LetterReader:
+    """Reads one raw text into a ``Letter``. Stateless; one instance serves a whole batch."""
+
+    def read(self, raw: RawText) -> Letter:
+        if raw.error:
+            return Letter(id=raw.id, text=raw.text, error=raw.error, error_kind=raw.error_kind,
+                          source=raw.source, warnings=list(raw.warnings))
+        view = clean(raw.text, layouts.looks_like_heading)
+        letter = Letter(id=raw.id, text=raw.text, source=raw.source, warnings=list(raw.warnings))
+        letter.format = layouts.detect_format(view.text)
+        sections = self._sections(view)
+        letter.sections = [Section(name, *view.raw_range(s, e), heading=h) for name, s, e, h in sections]
+        drafts = self._items(view, sections, letter.format)
+        if letter.format is None and not drafts:
+            letter.error = "no IMR letter headings found: not an IMR final determination letter?"
+            letter.error_kind = "not_imr"
+            letter.sections = []
+            return letter
+        if letter.format is None:
+            letter.warnings.append("no IMR letter headings found; items read from their wording")
+        self._outcome_fallback(view, drafts, letter)
+        for draft in drafts:
+            letter.items.append(self._item(view, draft))
+            letter.warnings.extend(draft.notes)
+        self._check_complete(view, letter, sections)
+        return letter
+
+    # Sections -------------------------------------------------------------------------
+
+    def _sections(self, view: CleanText) -> list[tuple[str, int, int, str]]:
+        """(name, start, end, heading) in clean coordinates; a repeated heading continues its section."""
+        marks: list[tuple[str, int, int, str]] = []
+        for match in layouts.HEADING_LINE.finditer(view.text):
+            name = layouts.heading_section(match)
+            if marks and marks[-1][0] == name:
+                continue  # a heading repeated at a page top
+            marks.append((name, match.start(), match.end(), squash(match.group("heading"))))
+        sections = []
+        if marks and marks[0][1] > 0:
+            sections.append(("header", 0, marks[0][1], ""))
+        for i, (name, start, body, heading) in enumerate(marks):
+            end = marks[i + 1][1] if i + 1 < len(marks) else len(view.text)
+            sections.append((name, body, end, heading))
+        if not marks:
+            sections.append(("header", 0, len(view.text), ""))
+        return sections
+
+    # Items ----------------------------------------------------------------------------
+
+    def _items(self, view: CleanText, sections, fmt: str | None) -> list[Draft]:
+        text = view.text
+        by_name: dict[str, list[tuple[int, int]]] = {}
+        for name, start, end, _ in sections:
+            by_name.setdefault(name, []).append((start, end))
+        issues = by_name.get("issues", [])
+        rationale = by_name.get("rationale", [])
+        if fmt == layouts.PROFESSIONAL_REVIEW or (rationale and not self._has_item_blocks(text, issues)):
+            drafts = self._review_items(view, issues, rationale, by_name.get("guidelines", []))
+            if drafts:
+                return drafts
+        regions = issues or [(0, len(text))]
+        for finder in (self._labelled_anchors, self._question_anchors):
+            anchors = [a for start, end in regions for a in finder(text, start, end)]
+            anchors = self._dedupe(anchors)
+            if anchors:
+                return self._blocks(view, anchors, regions)
+        return []
+
+    def _has_item_blocks(self, text: str, issues) -> bool:
+        return any(RATIONALE_LABEL.search(text, s, e) for s, e in issues)
+
+    def _labelled_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
+        anchors = []
+        for match in LABELLED_ITEM.finditer(text, start, end):
+            service_start = match.start("service")
+            line = match.group("service")
+            # A name wrapped onto a second line: join the line above when this one starts low.
+            if line[:1].islower():
+                above_end = text.rfind("\n", start, match.start())
+                above_start = text.rfind("\n", start, max(above_end, start)) + 1
+                if above_end > start and text[above_start:above_end].strip() and not text[above_start:above_end].rstrip().endswith((".", ":")):
+                    service_start = above_start
+            service = clean_service(text[service_start:match.end("service")])
+            if not service or NOT_A_SERVICE.search(service) or len(service) > 300:
+                continue
+            anchors.append(Anchor(service_start, match.end(), service, decision_of(match.group("word"))))
+        return anchors
+
+    def _question_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
+        anchors = []
+        for match in QUESTION_ITEM.finditer(text, start, end):
+            question = match.group("question")
+            service = clean_service(question)
+            if not service or len(service) > 300:
+                continue
+            line_end = text.find("\n", match.end())
+            line_end = end if line_end < 0 or line_end > end else line_end
+            tail = text[match.end():line_end]
+            decision = decision_of(tail) if tail.strip() else None
+            anchors.append(Anchor(match.start("question"), line_end, service, decision))
+        return anchors
+
+    @staticmethod
+    def _dedupe(anchors: list[Anchor]) -> list[Anchor]:
+        """Drop an item named again (a summary table, a repeated page heading) after its first mention."""
+        seen: set[str] = set()
+        kept = []
+        for anchor in sorted(anchors, key=lambda a: a.start):
+            key = " ".join(sorted(content_tokens(anchor.service))) or anchor.service.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(anchor)
+        return kept
+
+    def _blocks(self, view: CleanText, anchors: list[Anchor], regions) -> list[Draft]:
+        text = view.text
+        drafts = []
+        for i, anchor in enumerate(anchors):
+            region_end = next((e for s, e in regions if s <= anchor.start < e), len(text))
+            end = anchors[i + 1].start if i + 1 < len(anchors) else region_end
+            end = min(end, region_end)
+            draft = Draft(anchor=anchor, block=(anchor.end, end))
+            self._fill_block(text, draft, last=i + 1 == len(anchors))
+            drafts.append(draft)
+        return drafts
+
+    def _fill_block(self, text: str, draft: Draft, last: bool) -> None:
+        start, end = draft.block
+        if last:
+            closing = END_MATTER.search(text, start, end)
+            if closing:
+                end = closing.start()
+        labels = sorted(
+            [(m.start(), m.end(), kind) for kind, rx in (("claims", CLAIMS_LABEL), ("reviewer", REVIEWER_LABEL),
+                                                          ("rationale", RATIONALE_LABEL))
+             for m in [rx.search(text, start, end)] if m],
+        )
+        for i, (_, body, kind) in enumerate(labels):
+            stop = labels[i + 1][0] if i + 1 < len(labels) else end
+            setattr(draft, kind, (body, stop))
+        if draft.rationale is None:
+            # No label: the rationale is what follows the citations (or the whole block).
+            after = max((stop for kind in ("claims", "reviewer") for stop in [getattr(draft, kind)] if stop), default=None)
+            body_start = labels[-1][1] if labels else start
+            if after is not None and labels:
+                # The last citation ran to the end of the block; its first paragraph is the citation.
+                kind = labels[-1][2]
+                para_end = text.find("\n\n", body_start, end)
+                if para_end > 0 and text[para_end:end].strip():
+                    setattr(draft, kind, (body_start, para_end))
+                    draft.rationale = (para_end, end)
+            else:
+                draft.rationale = (start, end)
+        found = conclusions(text[start:end], start)
+        if draft.rationale is not None and found:
+            stated = [c for c in found if c.start >= draft.rationale[0]]
+            if stated:
+                # The rationale ends with the sentence that concludes on the request.
+                draft.rationale = (draft.rationale[0], max(stated[-1].end, draft.rationale[0]))
+        draft.decision = draft.anchor.decision or self._closing_decision(found)
+
+    @staticmethod
+    def _closing_decision(found: list[Conclusion]) -> str | None:
+        if not found:
+            return None
+        strong = [c for c in found if re.search(r"medically\s+necessary|medical\s+necessity|certif|upheld|overturn",
+                                                 c.text, re.IGNORECASE)]
+        return (strong or found)[-1].decision
+
+    # Professional-review layout: an issues list, one shared rationale ----------------------
+
+    def _review_items(self, view: CleanText, issues, rationale, guidelines) -> list[Draft]:
+        text = view.text
+        anchors: list[Anchor] = []
+        for start, end in issues:
+            anchors.extend(self._entries(text, start, end))
+        anchors = self._dedupe(anchors)
+        if not anchors:
+            return []
+        drafts = [Draft(anchor=a, block=(a.end, a.end), decision=a.decision) for a in anchors]
+        if rationale:
+            start, end = rationale[0][0], rationale[-1][1]
+            closing = END_MATTER.search(text, start, end)
+            end = closing.start() if closing else end
+            self._split_rationale(text, drafts, start, end)
+        if guidelines:
+            g_start, g_end = guidelines[0]
+            for draft in drafts:
+                draft.reviewer = self._own_paragraphs(text, draft, drafts, g_start, g_end)
+        return drafts
+
+    def _entries(self, text: str, start: int, end: int) -> list[Anchor]:
+        """Items of an ISSUE AT DISPUTE section: numbered entries, or its single statement."""
+        body_end = text.find("\n\n", start, end)
+        # The list ends at the first blank line after some content.
+        while 0 <= body_end < end and not text[start:body_end].strip():
+            body_end = text.find("\n\n", body_end + 2, end)
+        stop = end if body_end < 0 else body_end
+        numbered = [m.end() for m in NUMBERED_ENTRY.finditer(text, start, end)]
+        if numbered:
+            # Numbered entries may be separated by blank lines: take them all, up to the section end.
+            bounds = numbered + [end]
+            pieces = []
+            for i, entry_start in enumerate(numbered):
+                entry_end = bounds[i + 1]
+                para = text.find("\n\n", entry_start, entry_end)
+                pieces.append((entry_start, para if para > 0 else entry_end))
+        else:
+            pieces = [(start, stop)]
+        anchors = []
+        for piece_start, piece_end in pieces:
+            raw = text[piece_start:piece_end]
+            labelled = list(LABELLED_ITEM.finditer(raw.strip() + "\n"))
+            decision = None
+            if labelled:
+                word = labelled[-1].group("word")
+                decision = decision_of(word)
+                raw = raw[: raw.lower().rfind(word.lower())]
+            elif re.search(r"\?", raw):
+                after = raw[raw.rfind("?") + 1:]
+                decision = decision_of(after) if after.strip() else None
+                raw = raw[: raw.rfind("?") + 1]
+            service = clean_service(raw)
+            if service and len(service) <= 300 and not NOT_A_SERVICE.search(service):
+                lead = len(raw) - len(raw.lstrip())
+                anchors.append(Anchor(piece_start + lead, piece_end, service, decision))
+        return anchors
+
+    def _split_rationale(self, text: str, drafts: list[Draft], start: int, end: int) -> None:
+        found = conclusions(text[start:end], start)
+        if len(drafts) == 1:
+            draft = drafts[0]
+            stated = [c for c in found if mention_score(draft.anchor.service, c.text) > 0 or "request" in c.text.lower()]
+            closing = (stated or found)[-1] if (stated or found) else None
+            draft.rationale = (start, closing.end if closing else end)
+            draft.block = (start, end)
+            if draft.decision is None and found:
+                draft.decision = self._closing_decision(stated or found)
+            return
+        # Several items: each conclusion closes the part of the rationale on its item.
+        owners: list[int | None] = []
+        for conclusion in found:
+            scores = [mention_score(d.anchor.service, conclusion.text) for d in drafts]
+            best = max(range(len(drafts)), key=lambda i: scores[i])
+            owners.append(best if scores[best] >= 0.5 else None)
+        named = [o for o in owners if o is not None]
+        if not named and len(found) == len(drafts):
+            owners = list(range(len(drafts)))  # unnamed conclusions, one per item, in order
+        cursor = start
+        for conclusion, owner in zip(found, owners):
+            if owner is None:
+                continue
+            draft = drafts[owner]
+            segment_start = cursor
+            if draft.rationale is None:
+                draft.rationale = (segment_start, conclusion.end)
+            else:
+                draft.rationale = (draft.rationale[0], conclusion.end)
+            draft.decision = draft.anchor.decision or conclusion.decision
+            cursor = conclusion.end
+        # Items no conclusion named: give them the paragraphs that mention them.
+        for draft in drafts:
+            if draft.rationale is None:
+                draft.rationale = self._own_paragraphs(text, draft, drafts, start, end)
+                if draft.rationale and draft.decision is None:
+                    draft.decision = self._closing_decision(conclusions(text[slice(*draft.rationale)], draft.rationale[0]))
+                if draft.rationale is None:
+                    draft.rationale = (start, end)
+                    draft.notes.append(f"rationale for '{draft.anchor.service}' not separable: the whole section is given")
+            draft.block = draft.rationale
+
+    def _own_paragraphs(self, text: str, draft: Draft, drafts: list[Draft], start: int, end: int):
+        """The span of the paragraphs in [start, end) that mention this item more than any other."""
+        if len(drafts) == 1:
+            return (start, end)
+        paragraphs = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text[start:end])]
+        mine = []
+        for p_start, p_end in paragraphs:
+            passage = text[p_start:p_end]
+            scores = [mention_score(d.anchor.service, passage) for d in drafts]
+            best = max(scores)
+            if best > 0 and scores[drafts.index(draft)] == best:
+                mine.append((p_start, p_end))
+        if not mine:
+            return None
+        return (mine[0][0], mine[-1][1])
+
+    # Decisions the items themselves do not state ----------------------------------------
+
+    def _outcome_fallback(self, view: CleanText, drafts: list[Draft], letter: Letter) -> None:
+        missing = [d for d in drafts if d.decision is None]
+        if not missing:
+            return
+        outcome = re.search(
+            r"(?:final\s+)?(?:determination|decision|outcome)\s*:?\s*(?P<word>upheld|uphold|overturned|overturn)\b",
+            view.text, re.IGNORECASE)
+        overall = decision_of(outcome.group("word")) if outcome else None
+        for draft in missing:
+            if draft.rationale and draft.rationale[1] > draft.rationale[0]:
+                draft.decision = self._closing_decision(conclusions(view.text[slice(*draft.rationale)], draft.rationale[0]))
+            if draft.decision is None and overall and (len(drafts) == 1 or all(d.decision in (None, overall) for d in drafts)):
+                draft.decision = overall
+            if draft.decision is None:
+                draft.notes.append(f"no decision stated for '{draft.anchor.service}'")
+
+    def _item(self, view: CleanText, draft: Draft) -> Item:
+        def citation(rng):
+            if rng is None:
+                return None
+            value = squash(view.text[slice(*rng)])
+            return value or None
+
+        rationale_range = view.raw_range(*draft.rationale) if draft.rationale else None
+        rationale = view.raw[slice(*rationale_range)] if rationale_range else None
+        return Item(
+            service=draft.anchor.service,
+            decision=draft.decision,
+            service_range=view.raw_range(draft.anchor.start, draft.anchor.start + self._service_extent(view, draft)),
+            claims_guideline=citation(draft.claims),
+            reviewer_guideline=citation(draft.reviewer),
+            rationale=rationale or None,
+            rationale_range=rationale_range if rationale else None,
+        )
+
+    @staticmethod
+    def _service_extent(view: CleanText, draft: Draft) -> int:
+        """Length in the clean text of the anchor's line(s) that hold the service name."""
+        words = draft.anchor.service.split()
+        if not words:
+            return 0
+        tail = words[-1]
+        pos = view.text.find(tail, draft.anchor.start, draft.anchor.end + 1)
+        return (pos + len(tail) - draft.anchor.start) if pos >= 0 else draft.anchor.end - draft.anchor.start
+
+    # What is missing ---------------------------------------------------------------------
+
+    def _check_complete(self, view: CleanText, letter: Letter, sections) -> None:
+        names = {name for name, *_ in sections}
+        if letter.format and not letter.items:
+            letter.warnings.append("truncated or incomplete: no disputed items found")
+        if letter.format in (layouts.FDL_ISSUES, layouts.FDL_DECISIONS) and "issues" not in names:
+            letter.warnings.append("truncated or incomplete: no issues/decisions section")
+        if letter.format == layouts.PROFESSIONAL_REVIEW and "rationale" not in names:
+            letter.warnings.append("truncated or incomplete: no rationale section")
+        for item in letter.items:
+            if item.decision is not None and not item.rationale:
+                letter.warnings.append(f"no rationale found for '{item.service}'")
+        tail = view.text.rstrip()
+        if letter.items and tail and tail[-1].isalnum() and len(tail.rsplit("\n", 1)[-1]) > 40:
+            letter.warnings.append("text ends mid-sentence: the letter may be truncated")
+        if any(item.decision is None for item in letter.items):
+            letter.warnings.append("truncated or incomplete: some items have no decision")
+
+
+def read_letter(raw: RawText) -> Letter:
+    return LetterReader().read(raw)
+
+
+def read_text(text: str, letter_id: str = "letter") -> Letter:
+    return LetterReader().read(RawText(id=letter_id, text=text))
+
+
+__all__ = ["LetterReader", "read_letter", "read_text", "UPHELD"]
