@@ -32,7 +32,20 @@ NOT_A_SERVICE = re.compile(
 # "1. Is the request for X medically necessary?" and its unnumbered or re-worded kin.
 QUESTION_ITEM = re.compile(
     r"^[ \t]*(?:(?:\(?(?P<num>\d{1,2}|[a-zA-Z])[.)]|(?:item|issue|request)\s*(?:#|no\.?)?\s*\d{1,2}[.:)]?)[ \t]+)?"
-    r"(?P<question>(?:is|was|were|are)\s+(?:the\s+)?[^\n?]{0,40}?\brequests?\b[^?]{3,400}?(?:\?|medically\s+necessary\b[^\n]*))",
+    r"(?P<question>(?:is|was|were|are)\s+(?:the\s+)?[^\n?]{0,40}?\brequests?\b"
+    r"(?:(?:[^?\n]|\n(?![ \t]*\n)){3,400}?\?|[^\n?]*?medically\s+necessary\b[^\n]*))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# An outcome on a line of its own: "DETERMINATION: UPHOLD", "Decision: Overturned".
+OUTCOME_LINE = re.compile(
+    r"^[ \t]*(?:(?:final\s+|imr\s+)?(?:determination|decision|outcome|result)\s*[:\-]?\s*)?"
+    r"(?P<word>upheld|uphold|overturned|overturn|non-?\s?certified|certified)[ \t]*\.?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+# "1. Right carpal tunnel release is medically necessary and appropriate."
+STATEMENT_ITEM = re.compile(
+    r"^[ \t]*\(?\d{1,2}[.)][ \t]+(?P<service>(?:[^\n]|\n(?![ \t]*\n)){2,300}?)\s+(?:is|are|was|were)\s+"
+    r"(?P<verdict>(?:not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?|non-?\s?certified|not\s+certified|"
+    r"certified|upheld|overturned)\b[^\n]*",
     re.IGNORECASE | re.MULTILINE,
 )
 # A numbered entry of an ISSUE AT DISPUTE list: "1. Retrospective request for ...".
@@ -43,17 +56,20 @@ QUESTION_WORDING = re.compile(
     r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*",
     re.IGNORECASE)
 TRAILING_WORDING = re.compile(
-    r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:(?:medically\s+)?necessary|(?:and|or)\s+appropriate|"
+    r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
     r"medically\s+necessary\s+and\s+appropriate|upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
     r"denied|approved)\b)+[\s?.]*$|[\s?.:]+$",
     re.IGNORECASE)
 # Labels inside an item's block.
 CLAIMS_LABEL = re.compile(
     r"^[ \t]*(?:claims\s+administrator(?:'s)?\s+guidelines?|[^\n:]{0,120}?cited\s+by\s+the\s+claims\s+administrator"
-    r"|utilization\s+review\s+guidelines?)[^\n:]{0,20}:", re.IGNORECASE | re.MULTILINE)
+    r"|utilization\s+review\s+guidelines?)[^\n:]{0,20}:"
+    r"|^[ \t]*(?=the\s+claims\s+administrator\s+(?:based|relied|cited|used)\b)", re.IGNORECASE | re.MULTILINE)
 REVIEWER_LABEL = re.compile(
     r"^[ \t]*(?:maximus\s+guidelines?|[^\n:]{0,120}?used\s+by\s+the\s+expert\s+reviewer|expert\s+reviewer(?:'s)?\s+guidelines?"
-    r"|reviewer(?:'s)?\s+guidelines?)[^\n:]{0,20}:", re.IGNORECASE | re.MULTILINE)
+    r"|reviewer(?:'s)?\s+guidelines?)[^\n:]{0,20}:"
+    r"|^[ \t]*(?=the\s+expert\s+reviewer\s+(?:based|relied|found|used|also\s+(?:consulted|cited))\b)",
+    re.IGNORECASE | re.MULTILINE)
 RATIONALE_LABEL = re.compile(
     r"^[ \t]*(?:decision\s+rationale|rationale\s+for\s+(?:the\s+)?decision|rationale)[ \t]*:", re.IGNORECASE | re.MULTILINE)
 # Closing matter after the last item: copies, signatures, appeal rights.
@@ -171,12 +187,45 @@ class LetterReader:
             if drafts:
                 return drafts
         regions = issues or [(0, len(text))]
-        for finder in (self._labelled_anchors, self._question_anchors):
-            anchors = [a for start, end in regions for a in finder(text, start, end)]
-            anchors = self._dedupe(anchors)
+        found = []
+        for finder in (self._labelled_anchors, self._question_anchors, self._statement_anchors):
+            anchors = self._dedupe([a for start, end in regions for a in finder(text, start, end)])
             if anchors:
-                return self._blocks(view, anchors, regions)
-        return []
+                found.append(anchors)
+        if not found:
+            return []
+        # A summary list ("1. Norco: Upheld") sits in one place; the item headings spread
+        # out, each over its own rationale. Take the finder whose items have the most text.
+        best = max(found, key=lambda anchors: (self._substance(anchors, regions), len(anchors)))
+        for other in found:
+            if other is not best:
+                self._borrow_decisions(best, other)
+        return self._blocks(view, best, regions)
+
+    @staticmethod
+    def _substance(anchors: list[Anchor], regions) -> int:
+        """How many anchors head a block of real text (a rationale), not the next list line."""
+        region_end = max(e for _, e in regions)
+        stops = [a.start for a in anchors[1:]] + [region_end]
+        return sum(stop - a.end > 150 for a, stop in zip(anchors, stops))
+
+    @staticmethod
+    def _borrow_decisions(anchors: list[Anchor], other: list[Anchor]) -> None:
+        for anchor in anchors:
+            if anchor.decision is None:
+                match = next((o for o in other if o.decision and mention_score(anchor.service, o.service) >= 0.75
+                              and mention_score(o.service, anchor.service) >= 0.75), None)
+                if match:
+                    anchor.decision = match.decision
+
+    def _statement_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
+        anchors = []
+        for match in STATEMENT_ITEM.finditer(text, start, end):
+            service = clean_service(match.group("service"))
+            if not service or NOT_A_SERVICE.search(service):
+                continue
+            anchors.append(Anchor(match.start("service"), match.end(), service, decision_of(match.group(0))))
+        return anchors
 
     def _has_item_blocks(self, text: str, issues) -> bool:
         return any(RATIONALE_LABEL.search(text, s, e) for s, e in issues)
@@ -299,7 +348,7 @@ class LetterReader:
         if guidelines:
             g_start, g_end = guidelines[0]
             for draft in drafts:
-                draft.reviewer = self._own_paragraphs(text, draft, drafts, g_start, g_end)
+                draft.reviewer = self._own_paragraphs(text, draft, drafts, g_start, g_end) or (g_start, g_end)
         return drafts
 
     def _entries(self, text: str, start: int, end: int) -> list[Anchor]:
@@ -309,13 +358,13 @@ class LetterReader:
         while 0 <= body_end < end and not text[start:body_end].strip():
             body_end = text.find("\n\n", body_end + 2, end)
         stop = end if body_end < 0 else body_end
-        numbered = [m.end() for m in NUMBERED_ENTRY.finditer(text, start, end)]
+        numbered = list(NUMBERED_ENTRY.finditer(text, start, end))
         if numbered:
             # Numbered entries may be separated by blank lines: take them all, up to the section end.
-            bounds = numbered + [end]
+            bounds = [m.start() for m in numbered[1:]] + [end]
             pieces = []
-            for i, entry_start in enumerate(numbered):
-                entry_end = bounds[i + 1]
+            for match, entry_end in zip(numbered, bounds):
+                entry_start = match.end()
                 para = text.find("\n\n", entry_start, entry_end)
                 pieces.append((entry_start, para if para > 0 else entry_end))
         else:
@@ -323,9 +372,14 @@ class LetterReader:
         anchors = []
         for piece_start, piece_end in pieces:
             raw = text[piece_start:piece_end]
-            labelled = list(LABELLED_ITEM.finditer(raw.strip() + "\n"))
             decision = None
-            if labelled:
+            # "DETERMINATION: UPHOLD" / "Decision: Overturned" on a line of its own.
+            outcome = OUTCOME_LINE.search(raw)
+            if outcome:
+                decision = decision_of(outcome.group("word"))
+                raw = raw[:outcome.start()]
+            labelled = list(LABELLED_ITEM.finditer(raw.strip() + "\n"))
+            if labelled and decision is None:
                 word = labelled[-1].group("word")
                 decision = decision_of(word)
                 raw = raw[: raw.lower().rfind(word.lower())]
