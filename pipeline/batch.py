@@ -52,9 +52,10 @@ class Summary:
         return out
 
 
-def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None) -> Iterator[Letter]:
+def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
+                 exclude: Iterable[str | Path] = ()) -> Iterator[Letter]:
     reader = reader or LetterReader()
-    for raw in iter_raw(inputs):
+    for raw in iter_raw(inputs, exclude=exclude):
         try:
             yield reader.read(raw)
         except Exception as exc:  # a reader bug on one letter must not end the batch

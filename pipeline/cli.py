@@ -39,7 +39,7 @@ def parse(
     summary = Summary()
     handle = open_output(out)
     try:
-        write_jsonl(parse_inputs(inputs), handle, summary)
+        write_jsonl(parse_inputs(inputs, exclude=[out] if out else []), handle, summary)
     finally:
         if handle is not sys.stdout:
             handle.close()

@@ -48,15 +48,21 @@ STATEMENT_ITEM = re.compile(
     r"certified|upheld|overturned)\b[^\n]*",
     re.IGNORECASE | re.MULTILINE,
 )
+# The end of "<service> is not medically necessary." in an issues list.
+STATEMENT_TAIL = re.compile(
+    r"\s(?:is|are|was|were)\s+(?:not\s+)?(?:medically\s+necessary|certified|non-?\s?certified|upheld|overturned)\b[^\n]*$",
+    re.IGNORECASE)
 # A numbered entry of an ISSUE AT DISPUTE list: "1. Retrospective request for ...".
-NUMBERED_ENTRY = re.compile(r"^[ \t]*\(?(?:\d{1,2}|[a-zA-Z])[.)][ \t]+(?=\S)", re.MULTILINE)
+NUMBERED_ENTRY = re.compile(
+    r"^[ \t]*(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]|(?:item|issue|request)\s*(?:#|no\.?)?\s*(?:\d{1,2}|[A-Za-z])\s*[:.)])[ \t]+(?=\S)",
+    re.MULTILINE | re.IGNORECASE)
 QUESTION_WORDING = re.compile(
     r"^(?:(?:is|was|were|are)\s+(?:the\s+)?)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
     r"pending|disputed|additional|continued|associated|related)\s+)*(?:requests?|treatment\s+requests?)\s+(?:for|of)\s+"
     r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*",
     re.IGNORECASE)
 TRAILING_WORDING = re.compile(
-    r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
+    r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:not\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
     r"medically\s+necessary\s+and\s+appropriate|upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
     r"denied|approved)\b)+[\s?.]*$|[\s?.:]+$",
     re.IGNORECASE)
@@ -104,7 +110,8 @@ class Draft:
 
 def clean_service(text: str) -> str:
     service = squash(text)
-    service = re.sub(r"^(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s+|(?:item|issue)\s*#?\s*\d{1,2}[.:)]?\s+)", "", service)
+    service = re.sub(r"^(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s+|(?:item|issue)\s*(?:#|no\.?)?\s*(?:\d{1,2}|[A-Za-z])[.:)]?\s+)",
+                     "", service, flags=re.IGNORECASE)
     previous = None
     while previous != service:
         previous = service
@@ -339,6 +346,8 @@ class LetterReader:
         anchors = self._dedupe(anchors)
         if not anchors:
             return []
+        # A cover page may table each item with its decision ("Norco 10/325mg #60   Upheld").
+        self._borrow_decisions(anchors, self._labelled_anchors(text, 0, len(text)))
         drafts = [Draft(anchor=a, block=(a.end, a.end), decision=a.decision) for a in anchors]
         if rationale:
             start, end = rationale[0][0], rationale[-1][1]
@@ -383,6 +392,8 @@ class LetterReader:
                 word = labelled[-1].group("word")
                 decision = decision_of(word)
                 raw = raw[: raw.lower().rfind(word.lower())]
+            elif decision is None and STATEMENT_TAIL.search(raw):
+                decision = decision_of(STATEMENT_TAIL.search(raw).group(0))
             elif re.search(r"\?", raw):
                 after = raw[raw.rfind("?") + 1:]
                 decision = decision_of(after) if after.strip() else None
@@ -404,12 +415,32 @@ class LetterReader:
             if draft.decision is None and found:
                 draft.decision = self._closing_decision(stated or found)
             return
-        # Several items: each conclusion closes the part of the rationale on its item.
+        # Several items, each under its own number or label ("Item A:", "2."): one segment each.
+        labels = [m for m in NUMBERED_ENTRY.finditer(text, start, end)
+                  if m.start() == start or text[:m.start()].endswith(("\n\n", "\n \n")) or text[m.start() - 1] == "\n"]
+        if len(labels) == len(drafts):
+            bounds = [m.start() for m in labels[1:]] + [end]
+            for draft, label, stop in zip(drafts, labels, bounds):
+                draft.rationale = draft.block = (label.end(), stop)
+                if draft.decision is None:
+                    draft.decision = self._closing_decision(conclusions(text[label.end():stop], label.end()))
+            return
+        # Otherwise each conclusion closes the part of the rationale on its item.
         owners: list[int | None] = []
         for conclusion in found:
             scores = [mention_score(d.anchor.service, conclusion.text) for d in drafts]
             best = max(range(len(drafts)), key=lambda i: scores[i])
-            owners.append(best if scores[best] >= 0.5 else None)
+            if scores[best] < 0.5:
+                # An unnamed "Not medically necessary.": the item its paragraph speaks of.
+                p_start = text.rfind("\n\n", start, conclusion.start)
+                p_start = start if p_start < 0 else p_start
+                paragraph = text[p_start:conclusion.end]
+                scores = [mention_score(d.anchor.service, paragraph) for d in drafts]
+                best = max(range(len(drafts)), key=lambda i: scores[i])
+                if scores[best] < 0.5 or scores.count(scores[best]) > 1:
+                    owners.append(None)
+                    continue
+            owners.append(best)
         named = [o for o in owners if o is not None]
         if not named and len(found) == len(drafts):
             owners = list(range(len(drafts)))  # unnamed conclusions, one per item, in order

@@ -157,6 +157,10 @@ def iter_paths(inputs: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield path
 
 
-def iter_raw(inputs: Iterable[str | os.PathLike]) -> Iterator[RawText]:
+def iter_raw(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> Iterator[RawText]:
+    """Raw texts of every input; ``exclude`` names files never to read (the run's own output)."""
+    skip = {Path(p).resolve() for p in exclude}
     for path in iter_paths(inputs):
+        if skip and path.resolve() in skip:
+            continue
         yield from read_file(path)

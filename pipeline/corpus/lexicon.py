@@ -98,6 +98,22 @@ REGIONS: dict[str, Region] = {
                         "imaging findings correlating with the symptoms", "cord compression on imaging"),
         imaging_studies=("MRI of the cervical spine", "cervical spine radiographs", "EMG/NCV of the upper extremities"),
         odg_chapter="Neck and Upper Back", acoem_chapter=8),
+    "thoracic": Region(
+        name="thoracic", body_part="thoracic spine",
+        conditions=("thoracic sprain/strain", "mid back pain", "thoracic radiculopathy", "thoracic disc herniation",
+                    "thoracic spondylosis", "thoracic compression fracture", "costochondritis", "intercostal neuralgia",
+                    "thoracic myofascial pain", "rib pain", "thoracolumbar strain", "scapular pain",
+                    "thoracic facet syndrome", "kyphosis"),
+        exam=("tenderness over the thoracic paraspinal muscles", "decreased thoracic rotation",
+              "tenderness over the T7-T8 spinous processes", "rhomboid muscle spasm", "pain with deep inspiration",
+              "tenderness along the left costal margin"),
+        normal=("normal chest wall expansion", "intact sensation over the trunk", "no thoracic kyphosis on inspection"),
+        imaging=("a mild T8 compression deformity", "a small T7-8 disc protrusion without cord compression",
+                 "thoracic spondylosis on radiographs", "Schmorl's nodes at T9-T11"),
+        required_signs=("a thoracic dermatomal sensory deficit", "long tract signs on exam"),
+        required_tests=("thoracic cord or root compression on MRI", "an acute fracture on imaging"),
+        imaging_studies=("MRI of the thoracic spine", "thoracic spine radiographs"),
+        odg_chapter="Low Back", acoem_chapter=12),
     "shoulder": Region(
         name="shoulder", body_part="shoulder",
         conditions=("rotator cuff tear", "rotator cuff tendinitis", "shoulder impingement syndrome",
@@ -129,7 +145,7 @@ REGIONS: dict[str, Region] = {
         conditions=("lateral epicondylitis", "medial epicondylitis", "cubital tunnel syndrome",
                     "left ulnar neuropathy", "right elbow pain", "olecranon bursitis", "elbow sprain/strain",
                     "distal biceps tendinopathy", "radial tunnel syndrome", "elbow osteoarthritis",
-                    "numbness in the ring and small fingers", "forearm pain", "tennis elbow", "golfer's elbow"),
+                    "numbness in the ring and small fingers", "forearm pain", "tennis elbow", "golfer's elbow", "elbow stiffness", "ulnar collateral ligament sprain", "right forearm strain", "elbow contracture"),
         exam=("tenderness over the lateral epicondyle", "pain with resisted wrist extension",
               "positive Tinel's sign at the cubital tunnel", "positive elbow flexion test",
               "tenderness over the medial epicondyle", "decreased grip strength on the right",
@@ -166,7 +182,7 @@ REGIONS: dict[str, Region] = {
         conditions=("hip osteoarthritis", "greater trochanteric bursitis", "hip labral tear", "right hip pain",
                     "femoroacetabular impingement", "avascular necrosis of the femoral head", "hip sprain/strain",
                     "piriformis syndrome", "groin pain", "status post total hip arthroplasty", "iliotibial band syndrome",
-                    "hip flexor strain", "snapping hip"),
+                    "hip flexor strain", "snapping hip", "buttock pain", "hip bursitis", "meralgia paresthetica", "hip stiffness", "sacroiliitis"),
         exam=("tenderness over the greater trochanter", "pain with internal rotation of the hip", "positive FABER test",
               "positive FADIR test", "limited hip flexion to 90 degrees", "positive Trendelenburg sign"),
         normal=("full hip range of motion", "negative log roll test", "5/5 hip abductor strength"),
@@ -199,7 +215,7 @@ REGIONS: dict[str, Region] = {
         name="ankle_foot", body_part="ankle and foot",
         conditions=("plantar fasciitis", "ankle sprain", "Achilles tendinitis", "tarsal tunnel syndrome",
                     "posterior tibial tendon dysfunction", "ankle osteoarthritis", "right ankle pain", "heel pain",
-                    "Morton's neuroma", "chronic ankle instability", "metatarsalgia", "foot pain", "peroneal tendinitis"),
+                    "Morton's neuroma", "chronic ankle instability", "metatarsalgia", "foot pain", "peroneal tendinitis", "hallux valgus", "sinus tarsi syndrome", "ankle swelling", "cuboid syndrome", "calcaneal stress fracture"),
         exam=("tenderness at the plantar fascia origin", "tenderness over the anterior talofibular ligament",
               "positive anterior drawer test of the ankle", "swelling of the lateral ankle", "positive Tinel's sign at the tarsal tunnel",
               "tenderness along the Achilles tendon", "pes planus with hindfoot valgus"),
@@ -214,7 +230,7 @@ REGIONS: dict[str, Region] = {
         name="head", body_part="head",
         conditions=("headache", "occipital neuralgia", "post-traumatic headache", "migraine", "post-concussion syndrome",
                     "dizziness", "tension-type headache", "cervicogenic headache", "temporomandibular joint disorder",
-                    "tinnitus", "memory complaints", "blurred vision", "chronic daily headache"),
+                    "tinnitus", "memory complaints", "blurred vision", "chronic daily headache", "traumatic brain injury", "vertigo", "photophobia", "bruxism", "facial pain", "light-headedness"),
         exam=("tenderness over the greater occipital nerve", "reproduction of headaches with pressure over the occipital region",
               "positive Tinel's sign over the occipital nerve", "tenderness of the temporalis muscles", "jaw clicking on opening"),
         normal=("intact cranial nerves", "normal strength and station", "intact sensation", "normal fundoscopic exam",
@@ -230,7 +246,7 @@ REGIONS: dict[str, Region] = {
                     "post-traumatic stress disorder", "insomnia", "adjustment disorder with mixed anxiety and depressed mood",
                     "sleep disturbance", "pain disorder associated with psychological factors", "panic disorder",
                     "chronic pain syndrome", "poor concentration", "irritability", "psychological factors affecting medical condition",
-                    "depressive symptoms secondary to chronic pain"),
+                    "depressive symptoms secondary to chronic pain", "somatic symptom disorder", "nightmares", "hypervigilance", "opioid use disorder", "fatigue"),
         exam=("a Beck Depression Inventory score of 31", "a Beck Anxiety Inventory score of 24", "flat affect",
               "depressed mood on mental status examination", "psychomotor slowing", "tearful affect",
               "a PHQ-9 score of 18", "an Epworth Sleepiness Scale score of 14"),
@@ -246,7 +262,7 @@ REGIONS: dict[str, Region] = {
                     "NSAID-induced dyspepsia", "gastroesophageal reflux disease", "hypertension", "diabetes mellitus",
                     "obesity", "constipation", "opioid-induced constipation", "muscle spasms", "chronic pain syndrome",
                     "complex regional pain syndrome", "peripheral neuropathy", "diffuse myalgias",
-                    "medication-related nausea", "erectile dysfunction", "sexual dysfunction"),
+                    "medication-related nausea", "erectile dysfunction", "sexual dysfunction", "sleep apnea", "widespread pain", "chronic fatigue", "hyperlipidemia"),
         exam=("diffuse tenderness to palpation", "multiple tender points", "allodynia of the right foot",
               "mottled skin of the hand", "a body mass index of 38", "an elevated blood pressure of 150/94",
               "epigastric tenderness", "hyperalgesia over the forearm"),
@@ -329,7 +345,7 @@ CATEGORY: dict[str, Category] = {
          "request_not_specified": 2, "indication_not_met": 1},
         ("osteoarthritis", "acute exacerbation of chronic low back pain"), ("the lowest dose for the shortest period",
                                                                             "short-term symptomatic relief"),
-        ("over a year of daily NSAID use", "continuous use since the date of injury"), ("acetaminophen",), ("baseline laboratory testing",),
+        ("over a year of daily NSAID use", "daily NSAIDs since the date of injury"), ("acetaminophen",), ("baseline laboratory testing",),
         ("periodic blood pressure checks", "laboratory monitoring of renal and hepatic function", "a complete blood count"),
         _DRUG_UNSPEC),
     "relaxant": Category(
@@ -430,7 +446,7 @@ CATEGORY: dict[str, Category] = {
     "emg": Category(
         "imaging", "Electrodiagnostic studies", "",
         {"missing_exam_finding": 5, "conservative_care_not_exhausted": 3, "indication_not_met": 3, "exceeds_guideline_limits": 1},
-        ("a suspected peripheral nerve entrapment", "radiculopathy"), (), ("electrodiagnostic studies six months ago",),
+        ("a suspected peripheral nerve entrapment", "radiculopathy"), ("one study unless symptoms change",), ("electrodiagnostic studies six months ago",),
         ("three to four weeks of conservative therapy",), (), (), ("which extremities are to be tested",), uses_cpmtg=False),
     "therapy": Category(
         "therapy", "Physical Medicine", "98-99",
@@ -635,7 +651,7 @@ _SERVICES_RAW = [
     _svc("Left knee arthroscopy with partial medial meniscectomy", "surgery", "knee"),
     _svc("Right total knee arthroplasty", "surgery", "knee"), _svc("Anterior cruciate ligament reconstruction, right knee", "surgery", "knee"),
     _svc("Right carpal tunnel release", "surgery", "wrist_hand"), _svc("Left trigger finger release", "surgery", "wrist_hand"),
-    _svc("De Quervain's release, right wrist", "surgery", "wrist_hand"), _svc("Left ulnar nerve transposition", "surgery", "elbow"),
+    _svc("First dorsal compartment release, right wrist", "surgery", "wrist_hand"), _svc("Left ulnar nerve transposition", "surgery", "elbow"),
     _svc("Lateral epicondyle debridement, right elbow", "surgery", "elbow"), _svc("Right hip arthroscopy with labral repair", "surgery", "hip"),
     _svc("Left total hip arthroplasty", "surgery", "hip"), _svc("Plantar fascia release, right foot", "surgery", "ankle_foot"),
     _svc("Lateral ankle ligament reconstruction", "surgery", "ankle_foot"),
@@ -643,6 +659,9 @@ _SERVICES_RAW = [
     _svc("Intrathecal pump trial", "scs", "general"),
     _svc("Pre-operative medical clearance", "postop", "any"), _svc("Post-operative cold therapy unit, 7-day rental", "postop", "any"),
     _svc("Assistant surgeon", "postop", "any"), _svc("Inpatient stay, 2 days", "postop", "any"),
+    _svc("MRI of the thoracic spine", "imaging", "thoracic"), _svc("Thoracic epidural steroid injection at T8-9", "esi", "thoracic"),
+    _svc("Physical therapy 2x4 for the thoracic spine", "therapy", "thoracic", "8 sessions"),
+    _svc("Thoracic spine x-rays, 2 views", "imaging", "thoracic"), _svc("Kyphoplasty at T8", "surgery", "thoracic"),
     # DME
     _svc("TENS unit, purchase", "tens", "any"), _svc("TENS unit 30-day rental", "tens", "any"),
     _svc("H-wave device, home use", "tens", "any"), _svc("Interferential stimulator unit", "tens", "any"),
@@ -682,7 +701,8 @@ def _citations(category: str, region: str) -> tuple[Citation, ...]:
     reg = REGIONS.get(region, REGIONS["general"])
     out: list[Citation] = []
     if cat.uses_pstg:
-        out.append(Citation("MTUS Post-Surgical Treatment Guidelines", "MTUS-PSTG", "MTUS", reg.body_part.capitalize(), ""))
+        topic = "Postsurgical physical medicine" if reg.name == "general" else reg.body_part.capitalize()
+        out.append(Citation("MTUS Post-Surgical Treatment Guidelines", "MTUS-PSTG", "MTUS", topic, ""))
     if cat.uses_cpmtg:
         out.append(Citation("MTUS Chronic Pain Medical Treatment Guidelines", "MTUS-CPMTG", "MTUS", cat.topic, cat.pages))
     if reg.acoem_chapter is not None and cat.group in ("imaging", "injections", "surgery", "therapy", "dme"):

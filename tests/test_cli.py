@@ -1,0 +1,66 @@
+"""The ``imr`` command line as a user runs it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+from letters_for_tests import LETTERS
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def _command_paths(group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if hasattr(command, "commands"):
+            yield from _command_paths(command, prefix + (name,))
+
+
+def test_every_command_has_help():
+    import typer.main
+
+    paths = list(_command_paths(typer.main.get_command(app)))
+    assert ("parse",) in paths
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Usage" in result.output
+
+
+def test_parse_writes_one_record_per_input_and_exits_1_on_failure(tmp_path):
+    (tmp_path / "good.txt").write_text(LETTERS["fdl-issues"])
+    (tmp_path / "empty.txt").write_text("")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["parse", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), "--out", str(out)])
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["good", "empty"]
+    assert records[0]["items"][0]["decision"] == "upheld" and records[0]["spans"] == []
+    assert records[1]["error_kind"] == "empty" and records[1]["items"] == []
+    assert "letters read: 1" in result.output and "empty 1" in result.output
+
+
+def test_parse_exits_0_when_all_inputs_read(tmp_path):
+    (tmp_path / "good.txt").write_text(LETTERS["fdl-decisions"])
+    result = runner.invoke(app, ["parse", str(tmp_path), "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0
+
+
+def test_bundled_examples_parse_and_the_reference_scorer_reads_the_output(tmp_path, shared_dir):
+    out = tmp_path / "examples.jsonl"
+    result = runner.invoke(app, ["parse", str(ROOT / "data" / "examples"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["format"] for r in records} == {"fdl-issues", "fdl-decisions", "professional-review"}
+    assert all(r["items"] for r in records)
+    scored = subprocess.run([sys.executable, str(shared_dir / "tools" / "score_predictions.py"), str(out), str(out)],
+                            capture_output=True, text=True)
+    assert scored.returncode == 0, scored.stderr
+    assert "F1 1.000" in scored.stdout
