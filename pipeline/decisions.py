@@ -73,6 +73,16 @@ _ABOUT_REQUEST = re.compile(
     r"\btherefore\b|\bthus\b|\bas\s+such\b|\bconsequently\b|\baccordingly\b", re.IGNORECASE)
 
 
+# What utilization review did earlier is history, not the reviewer's conclusion:
+# "Utilization review previously non-certified the request", "it was denied by UR".
+_EARLIER_ACTION = r"(?:previously\s+|initially\s+|had\s+|has\s+)?(?:non-?\s?certified|denied|modified|certified|approved)"
+_REVIEW_BODY = r"(?:utilization\s+review(?:er)?|UR|claims\s+administrator|carrier|insurer)"
+_HISTORY = re.compile(
+    rf"\b{_REVIEW_BODY}(?:'s)?\s+(?:[a-z]+\s+){{0,2}}?{_EARLIER_ACTION}\b"
+    rf"|\b(?:was|were|had\s+been|has\s+been)\s+{_EARLIER_ACTION}\s+(?:by|in|at)\s+(?:the\s+)?(?:prior\s+)?{_REVIEW_BODY}\b",
+    re.IGNORECASE)
+
+
 @dataclass
 class Conclusion:
     start: int
@@ -86,9 +96,11 @@ def conclusions(passage: str, offset: int = 0) -> list[Conclusion]:
     found = []
     for match in _SENTENCE.finditer(passage):
         sentence = match.group(0)
-        if not sentence.strip() or not _CONCLUSION.search(sentence) or not _ABOUT_REQUEST.search(sentence):
+        # Judge the sentence without any report of the earlier utilization review.
+        own = _HISTORY.sub(" ", sentence) if not _ADMIN_DECISION.search(sentence) else sentence
+        if not own.strip() or not _CONCLUSION.search(own) or not _ABOUT_REQUEST.search(own):
             continue
-        decision = decision_of(sentence)
+        decision = decision_of(own)
         if decision:
             found.append(Conclusion(offset + match.start(), offset + match.end(), sentence.strip(), decision))
     return found

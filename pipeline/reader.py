@@ -15,15 +15,29 @@ from . import layouts
 from .decisions import UPHELD, Conclusion, conclusions, decision_of
 from .letters import Item, Letter, Section
 from .sources import RawText
-from .textview import CleanText, clean, squash
+from .textview import CleanText, clean, runs_on, squash
 
-# "<service>: Upheld" (and the other words letters put after an item's name).
+# How letters number their items: "1.", "(2)", "b)", "III." (Roman numerals in some layouts).
+ITEM_NUMBER = r"\(?(?:\d{1,2}|[IVX]{1,5}|[ivx]{1,5}|[a-zA-Z])[.)]"
+# List bullets, including the private-use glyphs that PDF extraction leaves for Symbol-font bullets.
+BULLET = r"[\u2022\u25aa\u25cf\u25e6\u00b7\uf0b7\uf0a7*\-]"
+# A tag that introduces an item's name: "Item #1:", "Issue 2 of 3:", "Disputed Item:", "Request:".
+ITEM_TAG = (r"(?:disputed\s+|requested\s+)?(?:item|issue|request|service)(?:\s+(?:at|in)\s+dispute)?[ \t]*"
+            r"(?:(?:(?:#|no\.?)[ \t]*)?(?:\d{1,2}|[IVX]{1,5}|[A-Za-z](?![A-Za-z]))(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*[:.)]"
+            r"|:)")  # a number, or at least a colon: "request." ends a sentence
+# An outcome written under the item's name: "Decision: Upheld", "DETERMINATION - OVERTURNED", "Upheld".
+OUTCOME_TAG = r"(?:(?:final[ \t]+|imr[ \t]+)?(?:decision|determination|outcome|result)[ \t]*[:\-][ \t]*)?"
+# "<service>: Upheld" (and the other words letters put after an item's name), or the
+# name on one line and its outcome alone on the next.
 LABELLED_ITEM = re.compile(
-    r"^[ \t]*(?:\(?(?:\d{1,2}|[a-zA-Z])[.)][ \t]*)?(?P<service>[^\n]*?[^\s:\-])[ \t]*(?::|[ \t]-[ \t]|[ \t]{2,})[ \t]*"
+    rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?(?P<service>[^\n]*?[^\s:\-])[ \t]*"
+    rf"(?::|[ \t]-[ \t]|[ \t]{{2,}}|[ \t]*\n[ \t]*{OUTCOME_TAG})[ \t]*"
     r"(?P<word>upheld|overturned|uphold|overturn|non-?\s?certified|not\s+certified|certified|denied|approved)"
     r"[ \t]*\.?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# A heading names an item; a line whose name part ends on a verb is a sentence about it.
+SENTENCE_VERB_END = re.compile(r"\b(?:is|are|was|were|be|been)$", re.IGNORECASE)
 # Letter-level outcome lines that look like labelled items but are not one.
 NOT_A_SERVICE = re.compile(
     r"^(?:final\s+)?(?:imr\s+)?(?:determination|decision|outcome|result|status|overall|finding)s?\b|"
@@ -31,7 +45,7 @@ NOT_A_SERVICE = re.compile(
     re.IGNORECASE)
 # "1. Is the request for X medically necessary?" and its unnumbered or re-worded kin.
 QUESTION_ITEM = re.compile(
-    r"^[ \t]*(?:(?:\(?(?P<num>\d{1,2}|[a-zA-Z])[.)]|(?:item|issue|request)\s*(?:#|no\.?)?\s*\d{1,2}[.:)]?)[ \t]+)?"
+    rf"^[ \t]*(?:(?:{ITEM_NUMBER}|{ITEM_TAG}|(?:item|issue|request)\s*(?:#|no\.?)?\s*\d{{1,2}})[ \t]+)?"
     r"(?P<question>(?:is|was|were|are)\s+(?:the\s+)?[^\n?]{0,40}?\brequests?\b"
     r"(?:(?:[^?\n]|\n(?![ \t]*\n)){3,400}?\?|[^\n?]*?medically\s+necessary\b[^\n]*))",
     re.IGNORECASE | re.MULTILINE,
@@ -43,7 +57,7 @@ OUTCOME_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE)
 # "1. Right carpal tunnel release is medically necessary and appropriate."
 STATEMENT_ITEM = re.compile(
-    r"^[ \t]*\(?\d{1,2}[.)][ \t]+(?P<service>(?:[^\n]|\n(?![ \t]*\n)){2,300}?)\s+(?:is|are|was|were)\s+"
+    rf"^[ \t]*{ITEM_NUMBER}[ \t]+(?P<service>(?:[^\n]|\n(?![ \t]*\n)){{2,300}}?)\s+(?:is|are|was|were)\s+"
     r"(?P<verdict>(?:not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?|non-?\s?certified|not\s+certified|"
     r"certified|upheld|overturned)\b[^\n]*",
     re.IGNORECASE | re.MULTILINE,
@@ -54,8 +68,16 @@ STATEMENT_TAIL = re.compile(
     re.IGNORECASE)
 # A numbered entry of an ISSUE AT DISPUTE list: "1. Retrospective request for ...".
 NUMBERED_ENTRY = re.compile(
-    r"^[ \t]*(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]|(?:item|issue|request)\s*(?:#|no\.?)?\s*(?:\d{1,2}|[A-Za-z])\s*[:.)])[ \t]+(?=\S)",
+    rf"^[ \t]*(?:{ITEM_NUMBER}|{ITEM_TAG})[ \t]+(?=\S)",
     re.MULTILINE | re.IGNORECASE)
+# An entry of an ISSUE AT DISPUTE list: numbered, tagged or bulleted. Bullets count only
+# there: inside a rationale they list a guideline's criteria, not the items.
+LIST_ENTRY = re.compile(rf"^[ \t]*(?:{ITEM_NUMBER}|{ITEM_TAG}|{BULLET})[ \t]+(?=\S)", re.MULTILINE | re.IGNORECASE)
+# A line that names an item after a tag, with no decision on it: "Issue 1 of 3: Acupuncture".
+TAGGED_ITEM = re.compile(rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?{ITEM_TAG}[ \t]*(?P<service>[^\n]*\S)",
+                         re.IGNORECASE | re.MULTILINE)
+# Numbering, bullets and tags in front of a service name.
+SERVICE_LEAD = re.compile(rf"^(?:(?:{ITEM_NUMBER}|{BULLET})\s+|{ITEM_TAG}\s*)+", re.IGNORECASE)
 QUESTION_WORDING = re.compile(
     r"^(?:(?:is|was|were|are)\s+(?:the\s+)?)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
     r"pending|disputed|additional|continued|associated|related)\s+)*(?:requests?|treatment\s+requests?)\s+(?:for|of)\s+"
@@ -110,8 +132,7 @@ class Draft:
 
 def clean_service(text: str) -> str:
     service = squash(text)
-    service = re.sub(r"^(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s+|(?:item|issue)\s*(?:#|no\.?)?\s*(?:\d{1,2}|[A-Za-z])[.:)]?\s+)",
-                     "", service, flags=re.IGNORECASE)
+    service = SERVICE_LEAD.sub("", service)
     previous = None
     while previous != service:
         previous = service
@@ -195,7 +216,7 @@ class LetterReader:
                 return drafts
         regions = issues or [(0, len(text))]
         found = []
-        for finder in (self._labelled_anchors, self._question_anchors, self._statement_anchors):
+        for finder in (self._labelled_anchors, self._question_anchors, self._statement_anchors, self._tagged_anchors):
             anchors = self._dedupe([a for start, end in regions for a in finder(text, start, end)])
             if anchors:
                 found.append(anchors)
@@ -234,25 +255,49 @@ class LetterReader:
             anchors.append(Anchor(match.start("service"), match.end(), service, decision_of(match.group(0))))
         return anchors
 
+    def _tagged_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
+        """Items named after a tag ("Issue 1 of 3: X", "Request: X"); the block below decides them."""
+        anchors = []
+        for match in TAGGED_ITEM.finditer(text, start, end):
+            service = clean_service(match.group("service"))
+            if not service or NOT_A_SERVICE.search(service) or len(service) > 300:
+                continue
+            anchors.append(Anchor(match.start("service"), match.end(), service, None))
+        return anchors
+
     def _has_item_blocks(self, text: str, issues) -> bool:
         return any(RATIONALE_LABEL.search(text, s, e) for s, e in issues)
 
     def _labelled_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
         anchors = []
         for match in LABELLED_ITEM.finditer(text, start, end):
-            service_start = match.start("service")
+            if "\n" in text[match.end("service"):match.start("word")] and not self._stands_alone(text, match, start):
+                continue  # a rationale's last sentence above a bare "Non-certified." names no item
             line = match.group("service")
-            # A name wrapped onto a second line: join the line above when this one starts low.
-            if line[:1].islower():
-                above_end = text.rfind("\n", start, match.start())
-                above_start = text.rfind("\n", start, max(above_end, start)) + 1
-                if above_end > start and text[above_start:above_end].strip() and not text[above_start:above_end].rstrip().endswith((".", ":")):
-                    service_start = above_start
+            if SENTENCE_VERB_END.search(line):
+                continue  # "... The request for X is  non-certified.": a sentence, not a heading
+            service_start = match.start("service")
+            # A name wrapped onto a second line: join the line above when it runs on into this one.
+            above_end = text.rfind("\n", start, match.start())
+            above_start = text.rfind("\n", start, max(above_end, start)) + 1
+            if above_end > start and runs_on(text[above_start:above_end], line):
+                service_start = above_start
             service = clean_service(text[service_start:match.end("service")])
             if not service or NOT_A_SERVICE.search(service) or len(service) > 300:
                 continue
             anchors.append(Anchor(service_start, match.end(), service, decision_of(match.group("word"))))
         return anchors
+
+    @staticmethod
+    def _stands_alone(text: str, match: re.Match, start: int) -> bool:
+        """A name over an outcome line is a heading: after a blank line, not ending a sentence."""
+        if match.group("service").rstrip().endswith((".", ";", ",")):
+            return False
+        line_start = text.rfind("\n", 0, match.start("service")) + 1
+        if line_start <= start:
+            return True
+        above_start = text.rfind("\n", 0, line_start - 1) + 1
+        return not text[above_start:line_start].strip()
 
     def _question_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
         anchors = []
@@ -367,7 +412,7 @@ class LetterReader:
         while 0 <= body_end < end and not text[start:body_end].strip():
             body_end = text.find("\n\n", body_end + 2, end)
         stop = end if body_end < 0 else body_end
-        numbered = list(NUMBERED_ENTRY.finditer(text, start, end))
+        numbered = list(LIST_ENTRY.finditer(text, start, end))
         if numbered:
             # Numbered entries may be separated by blank lines: take them all, up to the section end.
             bounds = [m.start() for m in numbered[1:]] + [end]
@@ -456,8 +501,15 @@ class LetterReader:
                 draft.rationale = (draft.rationale[0], conclusion.end)
             draft.decision = draft.anchor.decision or conclusion.decision
             cursor = conclusion.end
-        # Items no conclusion named: give them the paragraphs that mention them.
+        # Items no conclusion named: a conclusion on several items at once ("the EMG is
+        # medically necessary, and so is the NCV"), else the paragraphs that mention them.
         for draft in drafts:
+            if draft.rationale is None:
+                shared = self._shared_conclusion(draft, drafts, found)
+                if shared is not None:
+                    p_start = text.rfind("\n\n", start, shared.start)
+                    draft.rationale = (start if p_start < 0 else p_start, shared.end)
+                    draft.decision = draft.anchor.decision or shared.decision
             if draft.rationale is None:
                 draft.rationale = self._own_paragraphs(text, draft, drafts, start, end)
                 if draft.rationale and draft.decision is None:
@@ -466,6 +518,16 @@ class LetterReader:
                     draft.rationale = (start, end)
                     draft.notes.append(f"rationale for '{draft.anchor.service}' not separable: the whole section is given")
             draft.block = draft.rationale
+
+    @staticmethod
+    def _shared_conclusion(draft: Draft, drafts: list[Draft], found: list[Conclusion]) -> Conclusion | None:
+        """The last conclusion that names this item by the words only its name has."""
+        others = set().union(*(content_tokens(d.anchor.service) for d in drafts if d is not draft))
+        own = content_tokens(draft.anchor.service) - others
+        if not own:
+            return None
+        named = [c for c in found if len(own & content_tokens(c.text)) / len(own) >= 0.5]
+        return named[-1] if named else None
 
     def _own_paragraphs(self, text: str, draft: Draft, drafts: list[Draft], start: int, end: int):
         """The span of the paragraphs in [start, end) that mention this item more than any other."""

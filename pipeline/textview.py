@@ -8,7 +8,7 @@ normalised copy.
 from __future__ import annotations
 
 import re
-from array import array
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,6 +28,12 @@ NOISE_LINE = re.compile(
 # A word broken at a line end: "radicu-\nlopathy". Lower-case on both sides, so that
 # "MTUS-\nACOEM" and list dashes are left alone.
 HYPHEN_BREAK = re.compile(r"([a-z])-[ \t]*\n[ \t]*([a-z])")
+# A line that stops mid-sentence: on a comma, an open bracket, a dash or slash, or a word
+# that cannot end a sentence. Used to join the halves of a sentence or heading that a
+# page break (footer, header, blank lines) has split.
+OPEN_END = re.compile(
+    r"(?:[,(/&\-]|\b(?:and|or|of|for|to|the|a|an|with|at|in|on|by|from|per|x|is|are|was|were|under|than)"
+    r")[ \t]*$", re.IGNORECASE)
 CHAR_MAP = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"',
@@ -39,12 +45,17 @@ CHAR_MAP = str.maketrans({
 
 @dataclass
 class CleanText:
+    """``text`` is made of pieces of ``raw``: piece i starts at clean ``starts[i]`` and raw ``raw_starts[i]``."""
     raw: str
     text: str
-    index: array  # index[i] is the raw offset of text[i]; one extra entry for the end
+    starts: list[int]
+    raw_starts: list[int]
 
     def raw_offset(self, clean_pos: int) -> int:
-        return self.index[clean_pos]
+        if clean_pos >= len(self.text):
+            return len(self.raw)
+        piece = bisect_right(self.starts, clean_pos) - 1
+        return self.raw_starts[piece] + clean_pos - self.starts[piece]
 
     def raw_range(self, start: int, end: int) -> tuple[int, int]:
         """The raw range covering clean ``text[start:end]``, trimmed of white space."""
@@ -53,9 +64,9 @@ class CleanText:
         while end > start and self.text[end - 1].isspace():
             end -= 1
         if start >= end:
-            pos = self.index[start]
+            pos = self.raw_offset(start)
             return pos, pos
-        return self.index[start], self.index[end - 1] + 1
+        return self.raw_offset(start), self.raw_offset(end - 1) + 1
 
 
 def _outline_start(lines: list[str], is_heading, window: int = 60) -> int:
@@ -79,31 +90,88 @@ def _outline_start(lines: list[str], is_heading, window: int = 60) -> int:
     return first if headings >= 2 else len(lines)
 
 
+def runs_on(before: str, after: str) -> bool:
+    """Does the content line ``before`` a page break run on into the line ``after`` it?"""
+    tail = before.rstrip()
+    if not tail or tail.endswith((".", "?", "!", ":", ";")):
+        return False
+    return bool(OPEN_END.search(tail)) or tail.count("(") > tail.count(")") or after.lstrip()[:1].islower()
+
+
+def _dropped_lines(lines: list[str], outline: int) -> list[bool]:
+    """Which lines are page furniture; a page break inside a sentence takes its blank lines too."""
+    drop = [number >= outline or bool(NOISE_LINE.match(line.rstrip("\r\n"))) for number, line in enumerate(lines)]
+    number = 0
+    while number < len(lines):
+        if not drop[number] or number >= outline:
+            number += 1
+            continue
+        # A run of furniture and blank lines around it: [first, last).
+        first = number
+        while first > 0 and not lines[first - 1].strip() and not drop[first - 1]:
+            first -= 1
+        last = number
+        while last < min(len(lines), outline) and (drop[last] or not lines[last].strip()):
+            last += 1
+        if first > 0 and last < min(len(lines), outline) and runs_on(lines[first - 1], lines[last]):
+            for blank in range(first, last):
+                drop[blank] = True
+        number = last
+    return drop
+
+
+def _kept_spans(lines: list[str], dropped: list[bool]) -> list[tuple[int, int]]:
+    """Raw (start, end) of each run of consecutive kept lines."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for line, drop in zip(lines, dropped):
+        end = position + len(line)
+        if not drop:
+            if spans and spans[-1][1] == position:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((position, end))
+        position = end
+    return spans
+
+
+def _without(pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Raw (start, end) pieces of a text made of ``pieces``, once the clean ranges ``cuts`` are removed."""
+    out: list[tuple[int, int]] = []
+    clean_at = 0
+    cut = 0
+    for raw_start, raw_end in pieces:
+        clean_end = clean_at + raw_end - raw_start
+        position = clean_at
+        while cut < len(cuts) and cuts[cut][0] < clean_end:
+            cut_start, cut_end = cuts[cut]
+            if cut_start > position:
+                out.append((raw_start + position - clean_at, raw_start + cut_start - clean_at))
+            position = max(position, min(cut_end, clean_end))
+            if cut_end > clean_end:
+                break  # the cut runs on into the next piece
+            cut += 1
+        if position < clean_end:
+            out.append((raw_start + position - clean_at, raw_end))
+        clean_at = clean_end
+    return out
+
+
 def clean(raw: str, is_heading=lambda line: False) -> CleanText:
     """Drop page furniture, a trailing outline and line-end hyphens; map odd characters to ASCII."""
-    pieces: list[str] = []
-    index = array("l")
-    position = 0
     lines = raw.splitlines(keepends=True)
-    outline = _outline_start(lines, is_heading)
-    for number, line in enumerate(lines):
-        if number >= outline or NOISE_LINE.match(line.rstrip("\r\n")):
-            position += len(line)
-            continue
-        pieces.append(line)
-        index.extend(range(position, position + len(line)))
-        position += len(line)
-    text = "".join(pieces).translate(CHAR_MAP)
+    pieces = _kept_spans(lines, _dropped_lines(lines, _outline_start(lines, is_heading)))
+    text = "".join(raw[start:end] for start, end in pieces).translate(CHAR_MAP)  # one char for one char
     # Remove hyphen + line break + indentation inside broken words.
-    keep = bytearray(b"\x01") * len(text)
-    for match in HYPHEN_BREAK.finditer(text):
-        for i in range(match.start(1) + 1, match.start(2)):
-            keep[i] = 0
-    if keep.count(0):
-        text = "".join(c for c, k in zip(text, keep) if k)
-        index = array("l", (p for p, k in zip(index, keep) if k))
-    index.append(len(raw))
-    return CleanText(raw=raw, text=text, index=index)
+    cuts = [(match.start(1) + 1, match.start(2)) for match in HYPHEN_BREAK.finditer(text)]
+    if cuts:
+        pieces = _without(pieces, cuts)
+        text = "".join(raw[start:end] for start, end in pieces).translate(CHAR_MAP)
+    starts, at = [], 0
+    for start, end in pieces:
+        starts.append(at)
+        at += end - start
+    return CleanText(raw=raw, text=text, starts=starts, raw_starts=[start for start, _ in pieces])
 
 
 def squash(text: str) -> str:
