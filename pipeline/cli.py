@@ -48,6 +48,197 @@ def parse(
     raise typer.Exit(1 if summary.failed else 0)
 
 
+@app.command()
+def score(
+    inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (gold-format records), csv (one row per item) or parquet."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to score in."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep what --out holds, skip those letters."),
+    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
+    reasons: Path = typer.Option(None, "--reasons", help="Reason classifier directory (default models/reasons)."),
+    progress: bool = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+) -> None:
+    """Score letters: items, decisions, denial reasons with probabilities and evidence, entity spans.
+
+    Streams: each letter is written and flushed as soon as it is scored, memory stays
+    flat, and `--resume` continues after a crash without losing or repeating letters.
+    An input that cannot be read gets an error record; the run goes on. Exit status:
+    0 when every input was scored, 1 when some failed, 2 on usage errors or unusable models.
+    """
+    from tqdm import tqdm
+
+    from .artifacts import ArtifactError
+    from .output import Writer, done_ids
+    from .scoring import DEFAULT_REASONS, DEFAULT_TAGGER, score_stream
+    from .sources import iter_raw
+
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise typer.BadParameter("--format must be jsonl, csv or parquet")
+    tagger, reasons = tagger or DEFAULT_TAGGER, reasons or DEFAULT_REASONS
+    try:
+        skip = done_ids(out, fmt) if resume else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc))
+
+    def pending():
+        for raw in iter_raw(inputs, exclude=[out]):
+            if skip and skip[raw.id] > 0:
+                skip[raw.id] -= 1
+                continue
+            yield raw
+
+    summary = Summary()
+    writer = Writer(out, fmt, append=resume)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        for letter in tqdm(score_stream(pending(), workers, tagger, reasons), disable=not show, unit=" letters"):
+            writer.write(letter)
+            summary.add(letter)
+    except ArtifactError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    finally:
+        writer.close()
+    if resume and skip is not None:
+        typer.echo(f"resumed: {sum(done_ids(out, fmt).values()) - summary.letters - summary.failed} letters were already done",
+                   err=True) if fmt != "parquet" else None
+    _report(summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Argument(..., help="Gold annotations (JSONL, gold format)."),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", help="Predictions to score (JSONL)."),
+    model: bool = typer.Option(False, "--model", help="Score the gold texts with the default models first."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON here."),
+) -> None:
+    """Figures of predictions against gold: items, decisions, reasons per label, spans, negation.
+
+    The definitions are those of the reference scorer (tests hold the two together).
+    Give --predictions, or --model to score the gold letters' texts with the bundled models.
+    """
+    from .evaluation import evaluate as compute, format_table, read_jsonl
+
+    gold_records = read_jsonl(gold)
+    if predictions is not None:
+        pred = read_jsonl(predictions)
+    elif model:
+        from .scoring import score_stream
+        from .sources import RawText
+
+        raws = (RawText(id=i, text=r["text"]) for i, r in gold_records.items())
+        pred = {l.id: l.to_json() for l in score_stream(raws)}
+    else:
+        raise typer.BadParameter("give --predictions FILE or --model")
+    result = compute(gold_records, pred)
+    for line in format_table(result):
+        typer.echo(line)
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+@app.command()
+def train(
+    config: Path = typer.Option(Path("configs/default.toml"), "--config", "-c", help="Training config (TOML)."),
+    only: Optional[str] = typer.Option(None, "--only", help="Train only 'tagger' or 'reasons'."),
+) -> None:
+    """Train the default models from a config: corpus, tagger, reason classifier, manifests and model cards.
+
+    Reproducible: the same config and data give the same models and figures.
+    """
+    from .train import run
+
+    if only not in (None, "tagger", "reasons"):
+        raise typer.BadParameter("--only takes 'tagger' or 'reasons'")
+    results = run(config, only=only, log=lambda m: typer.echo(m, err=True))
+    typer.echo(json.dumps(results, indent=2))
+
+
+@app.command()
+def label(
+    inputs: List[str] = typer.Argument(..., help="Unlabelled letters (as for parse)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output JSONL with rule-baseline reasons."),
+) -> None:
+    """Weak supervision: label upheld items with the rule baseline's labeling functions."""
+    from .rules import rule_hits
+
+    summary = Summary()
+    with open(out, "w", encoding="utf-8") as handle:
+        for letter in parse_inputs(inputs, exclude=[out]):
+            for item in letter.items:
+                if item.decision == "upheld" and item.rationale:
+                    hits = rule_hits(item.rationale)
+                    item.reasons = sorted({h.reason for h in hits})
+                    offset = item.rationale_range[0]
+                    item.evidence = {}
+                    for h in hits:
+                        item.evidence.setdefault(h.reason, []).append([offset + h.start, offset + h.end])
+            handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+            summary.add(letter)
+    _report(summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def tag(
+    inputs: List[str] = typer.Argument(..., help="Letters (as for parse)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output JSONL with entity spans."),
+    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
+) -> None:
+    """Tag GUIDELINE, CONDITION and FINDING spans with `negated` and `guideline_id`."""
+    from .scoring import DEFAULT_TAGGER, doc_spans, load_tagger
+
+    nlp = load_tagger(tagger or DEFAULT_TAGGER)
+    summary = Summary()
+    with open(out, "w", encoding="utf-8") as handle:
+        for letter in parse_inputs(inputs, exclude=[out]):
+            if not letter.error:
+                letter.spans = doc_spans(nlp(letter.text))
+            handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+            summary.add(letter)
+    _report(summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def show(
+    letter: Path = typer.Argument(..., help="One letter (.txt or .pdf)."),
+    html: Path = typer.Option(..., "--html", help="Write the rendered letter here."),
+    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
+) -> None:
+    """Render a letter's entities with displaCy (negated ones marked) into an HTML file."""
+    from spacy import displacy
+
+    from .scoring import DEFAULT_TAGGER, load_tagger
+    from .sources import read_file
+
+    raw = next(read_file(letter))
+    if raw.error:
+        typer.echo(f"error: {raw.error}", err=True)
+        raise typer.Exit(1)
+    doc = load_tagger(tagger or DEFAULT_TAGGER)(raw.text)
+    ents = [{"start": e.start_char, "end": e.end_char, "label": e.label_ + (" (absent)" if e._.negated else "")}
+            for e in doc.ents]
+    colors = {"GUIDELINE": "#9ecae1", "CONDITION": "#fdd0a2", "FINDING": "#c7e9c0",
+              "CONDITION (absent)": "#d9d9d9", "FINDING (absent)": "#d9d9d9"}
+    page = displacy.render({"text": raw.text, "ents": ents, "title": raw.id}, style="ent", manual=True, page=True,
+                           options={"colors": colors})
+    html.write_text(page, encoding="utf-8")
+    typer.echo(f"wrote {html}", err=True)
+
+
+@app.command()
+def negex(
+    path: Optional[Path] = typer.Argument(None, help="NegEx annotations file (default: the shared copy)."),
+) -> None:
+    """Run the negation component over the public NegEx test set and print P/R/F1 and accuracy."""
+    from .tagger import negex_eval
+
+    negex_eval.main([str(path)] if path else [])
+
+
 @data_app.command("generate")
 def data_generate(
     n: int = typer.Option(5000, "--n", help="How many letters."),
@@ -93,7 +284,8 @@ def data_stats() -> None:
     from .corpora import corpus_stats, read_corpus
     from .paths import DATA_DIR
 
-    files = [DATA_DIR / "gold" / "dev.jsonl", *sorted((DATA_DIR / "processed").glob("*.jsonl"))]
+    files = [DATA_DIR / "gold" / "dev.jsonl", DATA_DIR / "annotated" / "train.jsonl",
+             *sorted((DATA_DIR / "processed").glob("*.jsonl"))]
     for path in files:
         if not path.exists():
             continue
@@ -104,16 +296,24 @@ def data_stats() -> None:
 
 
 @data_app.command("build-gold")
-def data_build_gold() -> None:
-    """Compile the annotated sources in data/gold/letters/ into data/gold/dev.jsonl."""
-    from .gold import MarkupError, build_gold
+def data_build_gold(
+    which: List[str] = typer.Argument(None, help="Sets to compile: dev, train (default: both)."),
+) -> None:
+    """Compile hand-annotated sources: data/gold/letters -> data/gold/dev.jsonl, data/annotated/letters -> train.jsonl."""
+    from .gold import SETS, MarkupError, build_gold
 
-    try:
-        letters = build_gold()
-    except MarkupError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"compiled {len(letters)} letters, {sum(len(l.items) for l in letters)} items", err=True)
+    for name in which or list(SETS):
+        if name not in SETS:
+            raise typer.BadParameter(f"unknown set {name!r}; choose from {', '.join(SETS)}")
+        source, out = SETS[name]
+        if not any(source.glob("*.txt")):
+            continue
+        try:
+            letters = build_gold(source, out)
+        except MarkupError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{name}: compiled {len(letters)} letters, {sum(len(l.items) for l in letters)} items into {out}", err=True)
 
 
 def main() -> None:

@@ -22,11 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .letters import EntitySpan, Item, Letter
-from .paths import GOLD_DIR
+from .paths import DATA_DIR, GOLD_DIR
 
 LABELS = {"G": "GUIDELINE", "C": "CONDITION", "F": "FINDING"}
 MARK = re.compile(r"\[\[([^\[\]|]+)\|([GCF])(-?)\]\]")
 SEPARATOR = "====="
+
+
+# Hand-annotated sets: where their sources are and the file each compiles to. The dev
+# set judges; the training set teaches; no letter is in both.
+SETS = {
+    "dev": (GOLD_DIR / "letters", GOLD_DIR / "dev.jsonl"),
+    "train": (DATA_DIR / "annotated" / "letters", DATA_DIR / "annotated" / "train.jsonl"),
+}
 
 
 class MarkupError(ValueError):

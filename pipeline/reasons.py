@@ -123,9 +123,12 @@ class ReasonClassifier:
                 Y[row, best] = 1
         return Y
 
-    def tune_thresholds(self, texts: Sequence[str], Y: np.ndarray, grid=np.arange(0.1, 0.91, 0.05)) -> None:
+    def tune_thresholds(self, texts: Sequence[str], Y: np.ndarray) -> None:
         """Per label, the threshold with the best F1 on held-out data."""
-        proba = self.predict_proba(texts)
+        self.tune_thresholds_from(self.predict_proba(texts), Y)
+
+    def tune_thresholds_from(self, proba: np.ndarray, Y: np.ndarray, grid=np.arange(0.1, 0.91, 0.05)) -> None:
+        """Per label, the threshold with the best F1 given held-out probabilities and truth."""
         for j, label in enumerate(self.labels):
             best, best_f1 = 0.5, -1.0
             for t in grid:

@@ -7,3 +7,4 @@ plus spaCy's trained ``ner`` for conditions and findings. Extensions are declare
 once, in ``extensions``.
 """
 from . import extensions  # noqa: F401  (declares Span._.negated and Span._.guideline_id)
+from . import guidelines, negation, sentences  # noqa: F401  (register the factories)

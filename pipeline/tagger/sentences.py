@@ -15,7 +15,7 @@ ABBREVIATIONS = frozenset(
 
 
 @Language.factory("imr_sentences", default_config={"max_length": 120})
-def make_sentences(nlp: Language, name: str, max_length: int) :
+def make_sentences(nlp: Language, name: str, max_length: int):
     return LetterSentences(max_length)
 
 

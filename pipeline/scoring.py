@@ -1,0 +1,132 @@
+"""Scoring letters: reader, tagger and reason classifier together.
+
+``Scorer.score`` turns raw texts into fully scored ``Letter`` records: items with
+decisions, reasons, calibrated ``reason_scores`` and ``evidence`` ranges, and the
+letter's entity spans with ``negated`` and ``guideline_id``. Every offset indexes
+the letter's own text. Models are loaded once per process.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import joblib
+
+from . import artifacts
+from .letters import EntitySpan, Letter
+from .paths import MODELS_DIR
+from .reader import LetterReader
+from .sources import RawText
+
+DEFAULT_TAGGER = MODELS_DIR / "tagger"
+DEFAULT_REASONS = MODELS_DIR / "reasons"
+REASONS_FILE = "reasons.joblib"
+
+
+def load_tagger(path: Path = DEFAULT_TAGGER):
+    import spacy
+
+    from . import tagger  # noqa: F401  (registers the components and extensions)
+
+    artifacts.verify(path, libraries=("spacy",))
+    return spacy.load(path)
+
+
+def load_reasons(path: Path = DEFAULT_REASONS):
+    artifacts.verify(path)  # before anything is unpickled
+    return joblib.load(Path(path) / REASONS_FILE)
+
+
+def doc_spans(doc) -> list[EntitySpan]:
+    return [EntitySpan(ent.start_char, ent.end_char, ent.label_, bool(ent._.negated), ent._.guideline_id)
+            for ent in doc.ents]
+
+
+@dataclass
+class Scorer:
+    tagger: object
+    reasons: object
+    reader: LetterReader
+
+    @classmethod
+    def load(cls, tagger_path: Path = DEFAULT_TAGGER, reasons_path: Path = DEFAULT_REASONS) -> "Scorer":
+        return cls(load_tagger(tagger_path), load_reasons(reasons_path), LetterReader())
+
+    def score(self, raws: Iterable[RawText], batch_size: int = 16) -> Iterator[Letter]:
+        batch: list[Letter] = []
+        for raw in raws:
+            try:
+                batch.append(self.reader.read(raw))
+            except Exception as exc:  # one bad letter never ends the run
+                batch.append(Letter(id=raw.id, text=raw.text, source=raw.source, error_kind="internal",
+                                    error=f"internal error while reading ({type(exc).__name__}: {exc})"))
+            if len(batch) >= batch_size:
+                yield from self._finish(batch)
+                batch = []
+        if batch:
+            yield from self._finish(batch)
+
+    def _finish(self, letters: list[Letter]) -> list[Letter]:
+        readable = [l for l in letters if not l.error]
+        for letter, doc in zip(readable, self.tagger.pipe(l.text for l in readable)):
+            letter.spans = doc_spans(doc)
+        self._classify(readable)
+        return letters
+
+    def _classify(self, letters: list[Letter]) -> None:
+        items = [item for letter in letters for item in letter.items]
+        if not items:
+            return
+        texts = [item.rationale or "" for item in items]
+        proba = self.reasons.predict_proba(texts)
+        decided = self.reasons.decide(proba)
+        labels = self.reasons.labels
+        for item, row, chosen in zip(items, proba, decided):
+            item.reason_scores = {label: round(float(p), 4) for label, p in zip(labels, row)}
+            if item.decision != "upheld" or not item.rationale:
+                item.reasons, item.evidence = [], {}
+                continue
+            item.reasons = [label for label, on in zip(labels, chosen) if on]
+            offset = item.rationale_range[0] if item.rationale_range else 0
+            item.evidence = self.reasons.evidence(item.rationale, item.reasons, offset=offset)
+
+
+# Many letters, one or several processes ----------------------------------------------------
+
+_WORKER: Scorer | None = None
+
+
+def _init_worker(tagger_path: str, reasons_path: str) -> None:
+    global _WORKER
+    _WORKER = Scorer.load(Path(tagger_path), Path(reasons_path))
+
+
+def _score_chunk(raws: list[RawText]) -> list[Letter]:
+    return list(_WORKER.score(raws))
+
+
+def _chunks(raws: Iterable[RawText], size: int) -> Iterator[list[RawText]]:
+    chunk: list[RawText] = []
+    for raw in raws:
+        chunk.append(raw)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def score_stream(raws: Iterable[RawText], workers: int = 1, tagger_path: Path = DEFAULT_TAGGER,
+                 reasons_path: Path = DEFAULT_REASONS, chunk_size: int = 16) -> Iterator[Letter]:
+    """Scored letters in input order; with ``workers`` > 1, in that many processes."""
+    if workers <= 1:
+        yield from Scorer.load(tagger_path, reasons_path).score(raws, batch_size=chunk_size)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no model state copied half-initialised
+    with context.Pool(workers, initializer=_init_worker, initargs=(str(tagger_path), str(reasons_path))) as pool:
+        # imap keeps input order and reads ahead lazily, so memory stays flat.
+        for letters in pool.imap(_score_chunk, _chunks(raws, chunk_size)):
+            yield from letters
