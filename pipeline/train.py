@@ -123,11 +123,13 @@ def train_tagger(config: TrainConfig, corpus, corpus_sha: str, log=print) -> dic
                      "training.max_steps": int(section.get("max_steps", 4000)),
                      "corpora.dev.limit": int(section.get("dev_limit", 0))}
         spacy_train(config.resolve(section["config"]), tmp / "out", overrides=overrides)
-        nlp = assemble_tagger(tmp / "out" / "model-best")
+        best = tmp / "out" / "model-best"
+        nlp = assemble_tagger(best if best.exists() else tmp / "out" / "model-last")  # a short run never evaluates
         if output.exists():
             import shutil
 
             shutil.rmtree(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(output)
     metrics = evaluate_tagger(nlp, config.gold_path)
     manifest = artifacts.write_manifest(output, {
