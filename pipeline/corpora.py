@@ -7,13 +7,13 @@ families, so that a test score on generated letters measures unseen phrasing.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .artifacts import file_sha256 as sha256_of  # noqa: F401  (one checksum for data and models)
 from .letters import Letter
 from .validate import check_letter
 
@@ -105,14 +105,6 @@ def letters_from_dataset(dataset) -> Iterator[Letter]:
         yield Letter.from_json({"id": row["id"], "text": row["text"], "format": row["format"] or None,
                                 "family": row["family"] or None, "items": json.loads(row["items"]),
                                 "spans": json.loads(row["spans"])})
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

@@ -89,6 +89,7 @@ def heading_section(match: re.Match) -> str:
 
 
 def looks_like_heading(line: str) -> bool:
-    """For the outline detector: a known heading or an item line ending in a decision."""
-    return bool(HEADING_LINE.match(line)) or bool(
+    """For the outline detector: a known heading, a title in capitals, or an item line ending in a decision."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(HEADING_LINE.match(line)) or (len(letters) >= 6 and all(c.isupper() for c in letters)) or bool(
         re.search(r":\s*(?:upheld|overturned)\s*$", line, re.IGNORECASE))

@@ -395,7 +395,8 @@ class LetterReader:
         self._borrow_decisions(anchors, self._labelled_anchors(text, 0, len(text)))
         drafts = [Draft(anchor=a, block=(a.end, a.end), decision=a.decision) for a in anchors]
         if rationale:
-            start, end = rationale[0][0], rationale[-1][1]
+            # The first rationale section: a later one is a repeat (an outline, a stray copy).
+            start, end = rationale[0]
             closing = END_MATTER.search(text, start, end)
             end = closing.start() if closing else end
             self._split_rationale(text, drafts, start, end)
@@ -422,11 +423,17 @@ class LetterReader:
                 para = text.find("\n\n", entry_start, entry_end)
                 pieces.append((entry_start, para if para > 0 else entry_end))
         else:
-            pieces = [(start, stop)]
+            pieces = self._unnumbered_lines(text, start, stop) or [(start, stop)]
         anchors = []
         for piece_start, piece_end in pieces:
             raw = text[piece_start:piece_end]
             decision = None
+            # "X (DOS 6/12/15): the Claims Administrator's decision is overturned."
+            colon = raw.rfind(":")
+            if colon > 0 and "?" not in raw[colon:] and decision_of(raw[colon + 1:]) and \
+                    re.search(r"\b(?:decision|determination|denial|request)\b", raw[colon + 1:], re.IGNORECASE):
+                decision = decision_of(raw[colon + 1:])
+                raw = raw[:colon]
             # "DETERMINATION: UPHOLD" / "Decision: Overturned" on a line of its own.
             outcome = OUTCOME_LINE.search(raw)
             if outcome:
@@ -448,6 +455,14 @@ class LetterReader:
                 lead = len(raw) - len(raw.lstrip())
                 anchors.append(Anchor(piece_start + lead, piece_end, service, decision))
         return anchors
+
+    @staticmethod
+    def _unnumbered_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """An unnumbered list, one item a line, each line naming its decision ("X - Upheld")."""
+        lines = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\n]*\S[^\n]*", text[start:end])]
+        if len(lines) > 1 and all(LABELLED_ITEM.match(text[a:b] + "\n") for a, b in lines):
+            return lines
+        return []
 
     def _split_rationale(self, text: str, drafts: list[Draft], start: int, end: int) -> None:
         found = conclusions(text[start:end], start)

@@ -95,7 +95,8 @@ def assemble_tagger(trained_dir: Path):
 
     nlp = spacy.load(trained_dir)
     nlp.add_pipe("imr_sentences", first=True)
-    nlp.add_pipe("imr_guidelines", after="ner")
+    nlp.add_pipe("imr_lexicon", after="ner")
+    nlp.add_pipe("imr_guidelines", after="imr_lexicon")
     nlp.add_pipe("imr_negation", last=True)
     return nlp
 
