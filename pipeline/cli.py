@@ -239,6 +239,20 @@ def negex(
     negex_eval.main([str(path)] if path else [])
 
 
+@app.command()
+def bench(
+    n: int = typer.Option(2000, "--n", help="Letters to generate and score (5N are scored for the memory check)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Processes for the all-cores run (default: all cores)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as one JSON object here."),
+) -> None:
+    """Benchmark: letters/s and words/s of every stage, peak memory, start-up; ratios to the tokenizer alone."""
+    from .bench import run
+
+    figures = run(n=n, workers=workers, log=typer.echo)
+    if json_out:
+        json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
 @data_app.command("generate")
 def data_generate(
     n: int = typer.Option(5000, "--n", help="How many letters."),

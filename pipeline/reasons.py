@@ -143,18 +143,25 @@ class ReasonClassifier:
 
     def evidence(self, text: str, reasons: Iterable[str], offset: int = 0, top: int = 2) -> dict[str, list[list[int]]]:
         """For each reason, the ranges (shifted by ``offset``) of the sentences that score it highest."""
-        reasons = list(reasons)
-        spans = sentences(text)
-        if not reasons or not spans:
-            return {}
-        proba = self.predict_proba([text[s:e] for s, e in spans])
-        out = {}
-        for reason in reasons:
-            j = self.labels.index(reason)
-            order = np.argsort(-proba[:, j])[:top]
-            best = proba[order[0], j]
-            chosen = sorted(int(i) for i in order if proba[i, j] >= 0.5 * best)
-            out[reason] = [[offset + _strip(text, *spans[i])[0], offset + _strip(text, *spans[i])[1]] for i in chosen]
+        return self.evidence_many([(text, list(reasons), offset)], top=top)[0]
+
+    def evidence_many(self, requests: Sequence[tuple[str, list[str], int]], top: int = 2) -> list[dict[str, list[list[int]]]]:
+        """``evidence`` for many (text, reasons, offset) at once: one model call for every sentence."""
+        cut = [(text, reasons, offset, sentences(text) if reasons else []) for text, reasons, offset in requests]
+        flat = [text[s:e] for text, _, _, spans in cut for s, e in spans]
+        proba = self.predict_proba(flat) if flat else np.zeros((0, len(self.labels)))
+        out, row = [], 0
+        for text, reasons, offset, spans in cut:
+            block = proba[row:row + len(spans)]
+            row += len(spans)
+            found: dict[str, list[list[int]]] = {}
+            for reason in reasons if spans else []:
+                j = self.labels.index(reason)
+                order = np.argsort(-block[:, j])[:top]
+                best = block[order[0], j]
+                chosen = sorted(int(i) for i in order if block[i, j] >= 0.5 * best)
+                found[reason] = [[offset + a, offset + b] for a, b in (_strip(text, *spans[i]) for i in chosen)]
+            out.append(found)
         return out
 
 

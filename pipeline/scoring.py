@@ -84,12 +84,13 @@ class Scorer:
         labels = self.reasons.labels
         for item, row, chosen in zip(items, proba, decided):
             item.reason_scores = {label: round(float(p), 4) for label, p in zip(labels, row)}
-            if item.decision != "upheld" or not item.rationale:
-                item.reasons, item.evidence = [], {}
-                continue
-            item.reasons = [label for label, on in zip(labels, chosen) if on]
-            offset = item.rationale_range[0] if item.rationale_range else 0
-            item.evidence = self.reasons.evidence(item.rationale, item.reasons, offset=offset)
+            upheld = item.decision == "upheld" and item.rationale
+            item.reasons = [label for label, on in zip(labels, chosen) if on] if upheld else []
+        # Evidence for every item of the batch in one model call.
+        requests = [(item.rationale or "", item.reasons, item.rationale_range[0] if item.rationale_range else 0)
+                    for item in items]
+        for item, evidence in zip(items, self.reasons.evidence_many(requests)):
+            item.evidence = evidence
 
 
 # Many letters, one or several processes ----------------------------------------------------

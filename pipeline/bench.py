@@ -1,0 +1,144 @@
+"""``imr bench``: throughput, memory and start-up of every stage, as ratios to the tokenizer.
+
+Generates N letters, then times, on the same texts: spaCy's blank-English tokenizer
+alone (the floor nothing spaCy-based can beat), the reader, the tagger, the reason
+classifier, and ``imr score`` end to end with one process and with every core. The
+end-to-end runs are separate processes, so their peak resident memory is their own;
+scoring is run at N and at 5N letters to show that memory stays flat. Ratios are what
+compare across machines.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .paths import PROJECT_ROOT
+
+
+@dataclass
+class StageTiming:
+    name: str
+    seconds: float
+    letters: int
+    words: int
+
+    @property
+    def letters_per_s(self) -> float:
+        return self.letters / self.seconds if self.seconds else 0.0
+
+    @property
+    def words_per_s(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+
+def _write_letters(path: Path, n: int, seed: int) -> tuple[int, int]:
+    from .corpus import generate_letters
+
+    words = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for letter in generate_letters(n, seed):
+            handle.write(json.dumps({"id": letter.id, "text": letter.text}) + "\n")
+            words += len(letter.text.split())
+    return n, words
+
+
+def _texts(path: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in open(path, encoding="utf-8")]
+
+
+def _timed(name: str, texts: list[str], words: int, work) -> StageTiming:
+    start = time.perf_counter()
+    work(texts)
+    return StageTiming(name, time.perf_counter() - start, len(texts), words)
+
+
+def _score_process(inputs: Path, workers: int, out: Path) -> tuple[float, float]:
+    """Seconds and peak RSS in MB of ``imr score`` in a child process.
+
+    With workers, the figure is the main process plus ``workers`` times the largest
+    worker: an upper bound on what the run held at once.
+    """
+    code = ("import resource, sys, time; from pipeline.cli import app; start = time.perf_counter()\n"
+            "try:\n    app(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print('SECONDS', time.perf_counter() - start)\n"
+            "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+            "print('CHILD', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    done = subprocess.run([sys.executable, "-c", code, "score", str(inputs), "--out", str(out), "--workers",
+                           str(workers), "--no-progress"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    values = dict(line.split() for line in done.stdout.splitlines() if line.startswith(("SECONDS", "RSS", "CHILD")))
+    if "SECONDS" not in values:
+        raise RuntimeError(f"imr score failed in the benchmark: {done.stderr[-2000:]}")
+    rss = float(values["RSS"]) + (workers * float(values["CHILD"]) if workers > 1 else 0.0)
+    return float(values["SECONDS"]), rss
+
+
+def _startup() -> float:
+    code = ("import time; start = time.perf_counter(); from pipeline.scoring import Scorer; Scorer.load(); "
+            "print(time.perf_counter() - start)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run(n: int = 2000, seed: int = 101, workers: int | None = None, log=print) -> dict:
+    import spacy
+
+    from .reader import read_text
+    from .scoring import load_reasons, load_tagger
+
+    workers = workers or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        small, large = tmp / "n.jsonl", tmp / "5n.jsonl"
+        letters, words = _write_letters(small, n, seed)
+        texts = _texts(small)
+        log(f"{letters} letters, {words} words")
+
+        tokenizer = spacy.blank("en").tokenizer
+        stages = [_timed("tokenizer alone", texts, words, lambda ts: [tokenizer(t) for t in ts])]
+        readers = []
+        stages.append(_timed("reader", texts, words, lambda ts: readers.extend(read_text(t) for t in ts)))
+        nlp = load_tagger()
+        stages.append(_timed("tagger", texts, words, lambda ts: list(nlp.pipe(ts, batch_size=16))))
+        classifier = load_reasons()
+        rationales = [item.rationale or "" for letter in readers for item in letter.items]
+        stages.append(_timed("classifier", texts, words, lambda ts: classifier.predict(rationales)))
+
+        one_s, one_rss = _score_process(small, 1, tmp / "o1.jsonl")
+        all_s, all_rss = _score_process(small, workers, tmp / "oa.jsonl")
+        stages.append(StageTiming("score, 1 worker", one_s, letters, words))
+        stages.append(StageTiming(f"score, {workers} workers", all_s, letters, words))
+        _write_letters(large, 5 * n, seed + 1)
+        _, large_rss = _score_process(large, 1, tmp / "o5.jsonl")
+        startup = _startup()
+
+    floor = stages[0].letters_per_s
+    for stage in stages:
+        log(f"{stage.name:22s} {stage.letters_per_s:9.1f} letters/s {stage.words_per_s:11.0f} words/s"
+            f"   {stage.letters_per_s / floor:6.3f} x tokenizer")
+    log(f"peak RSS: score 1 worker {one_rss:.0f} MB, {workers} workers {all_rss:.0f} MB (all processes); "
+        f"at 5N {large_rss:.0f} MB (ratio {large_rss / one_rss:.3f})")
+    log(f"start-up (import + model load): {startup:.2f} s")
+    return {
+        "letters": letters,
+        "words": words,
+        "workers": workers,
+        "tokenizer_letters_per_s": round(floor, 2),
+        "reader_letters_per_s": round(stages[1].letters_per_s, 2),
+        "tagger_letters_per_s": round(stages[2].letters_per_s, 2),
+        "classifier_letters_per_s": round(stages[3].letters_per_s, 2),
+        "score_letters_per_s_1_worker": round(letters / one_s, 2),
+        "score_letters_per_s_all_workers": round(letters / all_s, 2),
+        "ratio_end_to_end": round(letters / all_s / floor, 4),
+        "peak_rss_mb": round(max(one_rss, all_rss), 1),
+        "rss_ratio_5n_to_n": round(large_rss / one_rss, 4),
+        "startup_s": round(startup, 3),
+        "stages": [asdict(s) | {"letters_per_s": round(s.letters_per_s, 2)} for s in stages],
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    }
