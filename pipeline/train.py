@@ -153,8 +153,15 @@ def evaluate_tagger(nlp, gold_path: Path) -> dict:
     for (letter_id, record), doc in zip(gold.items(), nlp.pipe(r["text"] for r in gold.values())):
         pred[letter_id] = {"id": letter_id, "items": [], "spans": [s.to_json() for s in doc_spans(doc)]}
     result = evaluate(gold, pred)
-    return {"gold_dev": {"spans_exact": result["spans_exact"], "spans_overlap": result["spans_overlap"],
-                         "negation_accuracy": result["negation_accuracy"]}}
+    metrics = {"gold_dev": {"spans_exact": result["spans_exact"], "spans_overlap": result["spans_overlap"],
+                            "negation_accuracy": result["negation_accuracy"]}}
+    from .tagger import negex_eval
+
+    if negex_eval.DEFAULT_NEGEX.exists():  # the public NegEx set, read from ../shared when present
+        figures = negex_eval.evaluate()
+        metrics["negex"] = {key: figures[key] for key in ("precision", "recall", "f1", "accuracy", "rows", "not_found")
+                            if key in figures}
+    return metrics
 
 
 def write_tagger_card(directory: Path, manifest: dict) -> None:
@@ -177,9 +184,14 @@ def write_tagger_card(directory: Path, manifest: dict) -> None:
         loose = figures["spans_overlap"][label]
         lines.append(f"| {label} | {exact['precision']:.3f} | {exact['recall']:.3f} | {exact['f1']:.3f} | "
                      f"{loose['precision']:.3f} | {loose['recall']:.3f} | {loose['f1']:.3f} | {loose['support']} |")
-    lines += ["", f"Negation accuracy over overlap-matched spans: {figures['negation_accuracy']:.3f}.", "",
-              "The negation component alone on the public NegEx test set: `python -m pipeline.tagger.negex_eval` "
-              "(figures in the README).", "",
+    lines += ["", f"Negation accuracy over overlap-matched spans: {figures['negation_accuracy']:.3f}.", ""]
+    negex = manifest["metrics"].get("negex")
+    if negex:
+        lines += [f"The negation component alone on the public NegEx test set ({negex['rows']} sentences; "
+                  f"{negex['not_found']} whose target is not in the sentence scored as affirmed), `imr negex`: "
+                  f"Negated class P {negex['precision']:.3f}, R {negex['recall']:.3f}, F1 {negex['f1']:.3f}; "
+                  f"accuracy {negex['accuracy']:.3f}.", ""]
+    lines += [
               "## Known weaknesses", "",
               "- CONDITION and FINDING are learned from generated letters only; phrasing far from the generator's "
               "lexicons is found less often, and span boundaries follow the generator's conventions.",
