@@ -240,6 +240,18 @@ def negex(
 
 
 @app.command()
+def report(
+    predictions: Path = typer.Argument(..., help="Scored letters (JSONL from imr score)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold annotations: adds per-label figures and error lists."),
+    out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained, works offline)."),
+) -> None:
+    """A single self-contained HTML report: totals, charts, per-letter views with entities and evidence."""
+    from .report import report_command
+
+    report_command(predictions, gold, out)
+
+
+@app.command()
 def bench(
     n: int = typer.Option(2000, "--n", help="Letters to generate and score (5N are scored for the memory check)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Processes for the all-cores run (default: all cores)."),

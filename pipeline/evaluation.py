@@ -53,7 +53,7 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
 
 
-def _overlap_pairs(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+def overlap_pairs(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
@@ -128,7 +128,7 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
             g_set = {(s["start"], s["end"]) for s in gl}
             p_set = {(s["start"], s["end"]) for s in pl}
             exact[label].update(tp=len(g_set & p_set), fp=len(p_set - g_set), fn=len(g_set - p_set))
-            pairs_ = _overlap_pairs(gl, pl)
+            pairs_ = overlap_pairs(gl, pl)
             loose[label].update(tp=len(pairs_), fp=len(pl) - len(pairs_), fn=len(gl) - len(pairs_))
             for gs, ps in pairs_:
                 negation_total += 1
