@@ -133,3 +133,32 @@ def test_encrypted_pdf_with_empty_password_is_read(tmp_path):
     pdf = make_pdf(tmp_path / "open.pdf", LETTERS["fdl-issues"], password="")
     (letter,) = read_all(pdf)
     assert letter.error is None and len(letter.items) == 2
+
+
+def test_a_folder_of_a_thousand_mixed_files(tmp_path):
+    kinds = ["good", "empty", "binary", "notimr", "docx"]
+    expected = {"good": None, "empty": "empty", "binary": "binary", "notimr": "not_imr", "docx": "unsupported"}
+    layouts = sorted(LETTERS)
+    for n in range(1000):
+        kind = kinds[n % len(kinds)]
+        folder = tmp_path / f"box{n // 100}"
+        folder.mkdir(exist_ok=True)
+        if kind == "good":
+            (folder / f"{n:04d}.txt").write_text(LETTERS[layouts[n % 3]])
+        elif kind == "empty":
+            (folder / f"{n:04d}.txt").write_text("   \n")
+        elif kind == "binary":
+            (folder / f"{n:04d}.txt").write_bytes(bytes(range(256)))
+        elif kind == "notimr":
+            (folder / f"{n:04d}.txt").write_text("Minutes of the safety committee.\nNo incidents.\n")
+        else:
+            (folder / f"{n:04d}.docx").write_bytes(b"PK\x03\x04")
+    letters = read_all(tmp_path)
+    assert len(letters) == 1000
+    for letter in letters:
+        assert letter.error_kind == expected[kinds[int(letter.id) % len(kinds)]], letter.id
+    summary = Summary()
+    for letter in letters:
+        summary.add(letter)
+    assert summary.letters == 200 and summary.failed == 800
+    assert summary.items == sum(len(l.items) for l in letters) > 0
