@@ -100,9 +100,9 @@ def score(
         raise typer.Exit(2)
     finally:
         writer.close()
-    if resume and skip is not None:
-        typer.echo(f"resumed: {sum(done_ids(out, fmt).values()) - summary.letters - summary.failed} letters were already done",
-                   err=True) if fmt != "parquet" else None
+    if resume:
+        already = sum(done_ids(out, fmt).values()) - summary.letters - summary.failed
+        typer.echo(f"resumed: {already} letters were already done", err=True)
     _report(summary)
     raise typer.Exit(1 if summary.failed else 0)
 

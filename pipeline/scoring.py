@@ -126,6 +126,9 @@ def score_stream(raws: Iterable[RawText], workers: int = 1, tagger_path: Path = 
         return
     import multiprocessing
 
+    # Check the models here: a worker whose initializer fails is restarted by the pool forever.
+    artifacts.verify(tagger_path, libraries=("spacy",))
+    artifacts.verify(reasons_path)
     context = multiprocessing.get_context("spawn")  # no model state copied half-initialised
     with context.Pool(workers, initializer=_init_worker, initargs=(str(tagger_path), str(reasons_path))) as pool:
         # imap keeps input order and reads ahead lazily, so memory stays flat.

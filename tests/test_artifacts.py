@@ -64,3 +64,6 @@ def test_score_exits_2_with_a_clear_message_on_a_bad_model(model_copy, tmp_path)
                                       "--reasons", str(model_copy)])
     assert result.exit_code == 2
     assert "checksum mismatch" in result.output
+    with_workers = CliRunner().invoke(app, ["score", str(letter), "--out", str(tmp_path / "o2.jsonl"),
+                                            "--reasons", str(model_copy), "--workers", "2"])
+    assert with_workers.exit_code == 2 and "checksum mismatch" in with_workers.output
