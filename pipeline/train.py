@@ -95,6 +95,7 @@ def assemble_tagger(trained_dir: Path):
 
     nlp = spacy.load(trained_dir)
     nlp.add_pipe("imr_sentences", first=True)
+    nlp.add_pipe("imr_sections", after="imr_sentences")
     nlp.add_pipe("imr_lexicon", after="ner")
     nlp.add_pipe("imr_guidelines", after="imr_lexicon")
     nlp.add_pipe("imr_negation", last=True)
@@ -168,7 +169,8 @@ def write_tagger_card(directory: Path, manifest: dict) -> None:
     figures = manifest["metrics"]["gold_dev"]
     lines = [
         "# Model card: IMR tagger", "",
-        "A spaCy pipeline built from `spacy.blank(\"en\")`: `imr_sentences` (rule sentence boundaries), a trained "
+        "A spaCy pipeline built from `spacy.blank(\"en\")`: `imr_sentences` (rule sentence boundaries), "
+        "`imr_sections` (`Span._.section` of every sentence and entity), a trained "
         "`tok2vec` + `ner` (CONDITION, FINDING, GUIDELINE), `imr_guidelines` (guideline patterns, which take "
         "precedence, and `Span._.guideline_id`), and `imr_negation` (ConText-style negation, `Span._.negated`).", "",
         f"- Trained by `imr train --config {manifest['config']}` from `{manifest['spacy_config']}`.",

@@ -1,11 +1,12 @@
 """The spaCy tagger: GUIDELINE, CONDITION and FINDING spans, negation, guideline ids.
 
 Components (one per module, each registered with ``@Language.factory``):
-``imr_sentences`` (sentence boundaries for letter layout), ``imr_guidelines``
+``imr_sentences`` (sentence boundaries for letter layout), ``imr_sections`` (the
+section of each sentence and entity), ``imr_guidelines``
 (guideline patterns and normalisation), ``imr_lexicon`` (common clinical
 terms the ner missed), ``imr_negation`` (ConText-style negation),
 plus spaCy's trained ``ner`` for conditions and findings. Extensions are declared
 once, in ``extensions``.
 """
 from . import extensions  # noqa: F401  (declares Span._.negated and Span._.guideline_id)
-from . import guidelines, lexicon, negation, sentences  # noqa: F401  (register the factories)
+from . import guidelines, lexicon, negation, sections, sentences  # noqa: F401  (register the factories)

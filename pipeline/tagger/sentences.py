@@ -53,7 +53,8 @@ class LetterSentences:
             if not boundary and before.text in {".", "?", "!"}:
                 word = doc[previous - 1].text.lower().rstrip(".") if previous >= 1 else ""
                 if (token.is_title or token.is_upper or token.like_num or token.text in {'"', "'", "("}) \
-                        and word not in ABBREVIATIONS and not (len(word) == 1 and word.isalpha()):
+                        and word not in ABBREVIATIONS and not (len(word) == 1 and word.isalpha()) \
+                        and not self._list_marker(doc, previous):
                     boundary = True
             if not boundary and before.text == ";" and since > self.max_length // 2:
                 boundary = True
@@ -64,6 +65,14 @@ class LetterSentences:
         for token, start in zip(doc, starts):
             token.is_sent_start = start
         return doc
+
+    @staticmethod
+    def _list_marker(doc: Doc, dot: int) -> bool:
+        """Whether the "." at ``dot`` closes a list number at a line start ("1. Norco ...")."""
+        if dot < 1 or not doc[dot - 1].like_num or len(doc[dot - 1].text) > 2:
+            return False
+        before = doc[dot - 2] if dot >= 2 else None
+        return before is None or "\n" in before.whitespace_ or (before.is_space and "\n" in before.text)
 
     @staticmethod
     def _line_is_upper(doc: Doc, i: int) -> bool:

@@ -1,0 +1,47 @@
+"""The rule components of the tagger on a blank pipeline: sentences, sections, lexicon."""
+from __future__ import annotations
+
+import spacy
+
+import pipeline.tagger  # noqa: F401  (registers the factories)
+
+from letters_for_tests import LETTERS
+
+
+def _nlp(*components):
+    nlp = spacy.blank("en")
+    for name in components:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def test_sentences_follow_layout_not_line_breaks():
+    text = ("CASE SUMMARY:\nThe worker reports low back pain radiating to\nthe left leg.  An MRI was done. "
+            "Dr. Smith noted spasm.\n\n1. Norco 10/325mg #120\n2. Gym membership")
+    sentences = [s.text.strip() for s in _nlp("imr_sentences")(text).sents]
+    assert "The worker reports low back pain radiating to\nthe left leg." in sentences  # a wrapped line is no boundary
+    assert "Dr. Smith noted spasm." in sentences  # nor is an abbreviation
+    assert "1. Norco 10/325mg #120" in sentences and "2. Gym membership" in sentences
+
+
+def test_every_sentence_knows_its_section():
+    doc = _nlp("imr_sentences", "imr_sections")(LETTERS["professional-review"])
+    by_section = {}
+    for sentence in doc.sents:
+        by_section.setdefault(sentence._.section, []).append(sentence.text)
+    assert list(by_section) == ["header", "issues", "case_summary", "documents", "guidelines", "rationale",
+                                "qualifications"]
+    assert any("gabapentin" in s for s in by_section["rationale"])
+
+
+def test_lexicon_adds_terms_the_ner_missed_but_never_overrides():
+    nlp = _nlp("imr_lexicon")
+    doc = nlp.make_doc("In the absence of radiculopathy and myofascial pain syndrome, with positive straight leg raise.")
+    doc = nlp.get_pipe("imr_lexicon")(doc)
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("radiculopathy", "CONDITION") in found and ("myofascial pain syndrome", "CONDITION") in found
+    assert ("positive straight leg raise", "FINDING") in found
+    doc = nlp.make_doc("The worker has lumbar radiculopathy.")
+    doc.ents = [doc.char_span(15, 35, label="FINDING")]
+    doc = nlp.get_pipe("imr_lexicon")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("lumbar radiculopathy", "FINDING")]
