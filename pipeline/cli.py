@@ -25,6 +25,26 @@ def _report(summary: Summary) -> None:
         typer.echo(line, err=True)
 
 
+def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None) -> None:
+    """Read every input, let ``annotate`` add to each readable letter, write JSONL, report, exit."""
+    summary = Summary()
+    handle = open_output(out)
+
+    def letters():
+        for letter in parse_inputs(inputs, exclude=[out] if out else []):
+            if annotate is not None and not letter.error:
+                annotate(letter)  # adds to the letter in place
+            yield letter
+
+    try:
+        write_jsonl(letters(), handle, summary)
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    _report(summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
 @app.command()
 def parse(
     inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
@@ -37,15 +57,7 @@ def parse(
     `error_kind`. Prints a summary on standard error. Exit status: 0 when every input
     was read, 1 when at least one failed (the batch still completes), 2 on usage errors.
     """
-    summary = Summary()
-    handle = open_output(out)
-    try:
-        write_jsonl(parse_inputs(inputs, exclude=[out] if out else []), handle, summary)
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
-    _report(summary)
-    raise typer.Exit(1 if summary.failed else 0)
+    _read_and_write(inputs, out)
 
 
 @app.command()
@@ -164,21 +176,17 @@ def label(
     """Weak supervision: label upheld items with the rule baseline's labeling functions."""
     from .rules import rule_hits
 
-    summary = Summary()
-    with open(out, "w", encoding="utf-8") as handle:
-        for letter in parse_inputs(inputs, exclude=[out]):
-            for item in letter.items:
-                if item.decision == "upheld" and item.rationale:
-                    hits = rule_hits(item.rationale)
-                    item.reasons = sorted({h.reason for h in hits})
-                    offset = item.rationale_range[0]
-                    item.evidence = {}
-                    for h in hits:
-                        item.evidence.setdefault(h.reason, []).append([offset + h.start, offset + h.end])
-            handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
-            summary.add(letter)
-    _report(summary)
-    raise typer.Exit(1 if summary.failed else 0)
+    def label_items(letter):
+        for item in letter.items:
+            if item.decision == "upheld" and item.rationale:
+                hits = rule_hits(item.rationale)
+                item.reasons = sorted({h.reason for h in hits})
+                offset = item.rationale_range[0]
+                item.evidence = {}
+                for h in hits:
+                    item.evidence.setdefault(h.reason, []).append([offset + h.start, offset + h.end])
+
+    _read_and_write(inputs, out, label_items)
 
 
 @app.command()
@@ -191,15 +199,11 @@ def tag(
     from .scoring import DEFAULT_TAGGER, doc_spans, load_tagger
 
     nlp = load_tagger(tagger or DEFAULT_TAGGER)
-    summary = Summary()
-    with open(out, "w", encoding="utf-8") as handle:
-        for letter in parse_inputs(inputs, exclude=[out]):
-            if not letter.error:
-                letter.spans = doc_spans(nlp(letter.text))
-            handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
-            summary.add(letter)
-    _report(summary)
-    raise typer.Exit(1 if summary.failed else 0)
+
+    def tag_letter(letter):
+        letter.spans = doc_spans(nlp(letter.text))
+
+    _read_and_write(inputs, out, tag_letter)
 
 
 @app.command()
