@@ -5,7 +5,6 @@ everything already read.
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -65,7 +64,7 @@ def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
 
 def write_jsonl(letters: Iterable[Letter], handle: IO[str], summary: Summary) -> None:
     for letter in letters:
-        handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+        handle.write(letter.to_jsonl_line())
         handle.flush()
         summary.add(letter)
 

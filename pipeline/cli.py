@@ -282,7 +282,7 @@ def data_generate(
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as handle:
         for letter in generate_letters(n, seed):
-            handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+            handle.write(letter.to_jsonl_line())
     typer.echo(f"wrote {n} letters to {out}  sha256 {sha256_of(out)}", err=True)
 
 

@@ -7,6 +7,7 @@ was read.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,6 +162,10 @@ class Letter:
             source=raw.get("source"),
             family=raw.get("family"),
         )
+
+    def to_jsonl_line(self) -> str:
+        """One line of a JSONL file (UTF-8 kept as is), newline included."""
+        return json.dumps(self.to_json(), ensure_ascii=False) + "\n"
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)

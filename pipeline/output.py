@@ -103,7 +103,7 @@ class Writer:
 
     def write(self, letter: Letter) -> None:
         if self.fmt == "jsonl":
-            self._handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+            self._handle.write(letter.to_jsonl_line())
             self._handle.flush()
         elif self.fmt == "csv":
             self._csv.writerows(csv_rows(letter))

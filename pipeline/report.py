@@ -191,6 +191,13 @@ def _esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _svg_open(title: str, width: int, height: int) -> list[str]:
+    """The opening of a chart: the svg element and its title line."""
+    return [f'<svg class="chart" role="img" aria-label="{_esc(title)}" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+            f'<text x="0" y="16" class="ct">{_esc(title)}</text>']
+
+
 def bar_chart_svg(rows: list[tuple[str, float]], title: str, width: int = 720, label_width: int = 270,
                   color: str = PALETTE[0], value_format: str = "{:g}") -> str:
     """A horizontal bar chart as inline SVG."""
@@ -198,9 +205,7 @@ def bar_chart_svg(rows: list[tuple[str, float]], title: str, width: int = 720, l
     height = top + len(rows) * (bar_h + gap) + 8
     biggest = max((v for _, v in rows), default=0) or 1
     room = width - label_width - 60
-    parts = [f'<svg class="chart" role="img" aria-label="{_esc(title)}" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="16" class="ct">{_esc(title)}</text>']
+    parts = _svg_open(title, width, height)
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_h + gap)
         w = max(1.0, room * value / biggest) if value else 0
@@ -223,9 +228,7 @@ def stacked_bar_svg(rows: list[tuple[str, dict[str, float]]], segments: list[str
     height = top + len(rows) * (bar_h + gap) + 10 + legend_rows * 18
     biggest = max((sum(v.values()) for _, v in rows), default=0) or 1
     room = width - label_width - 60
-    parts = [f'<svg class="chart" role="img" aria-label="{_esc(title)}" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="16" class="ct">{_esc(title)}</text>']
+    parts = _svg_open(title, width, height)
     for i, (label, values) in enumerate(rows):
         y = top + i * (bar_h + gap)
         x = float(label_width)

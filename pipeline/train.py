@@ -9,7 +9,6 @@ dev set and on the held-out generated family, beside the rule baseline.
 """
 from __future__ import annotations
 
-import json
 import random
 import tempfile
 import tomllib
@@ -69,7 +68,7 @@ def ensure_corpus(config: TrainConfig, log=print) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             for letter in generate_letters(int(section["n"]), int(section["seed"])):
-                handle.write(json.dumps(letter.to_json(), ensure_ascii=False) + "\n")
+                handle.write(letter.to_jsonl_line())
     digest = sha256_of(path)
     expected = section.get("sha256")
     if expected and digest != expected:
