@@ -1,8 +1,9 @@
 """Model artifacts with a manifest: checksums and library versions, checked before loading.
 
-Nothing is unpickled unless its SHA-256 matches the manifest written when it was
-trained, and the libraries that wrote it are the ones installed (a pickled
-scikit-learn model from another version may load and predict wrongly).
+Nothing is loaded unless every file's SHA-256 matches the manifest written when it
+was trained, and the libraries whose formats it depends on are the versions that
+wrote it. The bundled models hold no pickles (spaCy's own files; JSON and an
+``.npz`` read without pickle), but the check comes first all the same.
 """
 from __future__ import annotations
 

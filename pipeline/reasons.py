@@ -5,15 +5,18 @@ and at scoring time alike, so the model learns from what it will be given. The
 model is one scikit-learn ``Pipeline``: word and character n-gram TF-IDF plus the
 rule baseline's cue counts, into a one-vs-rest logistic regression whose
 probabilities are calibrated per label (sigmoid, cross-validated). Per-label
-thresholds are chosen on held-out generated families.
+thresholds come from out-of-fold predictions on hand-annotated letters
+(``pipeline.train``). ``ReasonClassifier.compile`` turns the fitted pipeline into
+``LinearReasons`` (``pipeline.reason_model``), the form ``models/reasons`` holds
+and scoring loads. The rule baseline's scikit-learn faces live here too.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -22,7 +25,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .letters import Letter
 from .reader import LetterReader
-from .rules import CueFeatures, sentences
+from .reason_model import LinearReasons, ReasonModel, TfidfBlock, preprocess
+from .rules import cue_matrix
 from .sources import RawText
 from .taxonomy import load_taxonomy
 
@@ -65,14 +69,30 @@ def label_matrix(examples: Sequence[ItemExample], labels: Sequence[str]) -> np.n
     return Y
 
 
-def normalise(text: str) -> str:
-    # PDF line breaks and hyphenation are not signal.
-    text = re.sub(r"([a-z])-\s*\n\s*([a-z])", r"\1\2", text)
-    return re.sub(r"\s+", " ", text)
+class CueFeatures(BaseEstimator, TransformerMixin):
+    """Labeling-function counts as features (log-scaled), for the trained classifier."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix(np.log1p(cue_matrix(list(X))))
 
 
-def preprocess(text: str) -> str:
-    return normalise(text).lower()
+class RuleBaseline(BaseEstimator, ClassifierMixin):
+    """A reason is predicted when its labeling function fires on any sentence."""
+
+    def fit(self, X, Y=None):
+        self.classes_ = np.array(load_taxonomy().reason_ids)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        return (cue_matrix(list(X)) > 0).astype(float)
+
+    def predict(self, X) -> np.ndarray:
+        return self.predict_proba(X).astype(int)
 
 
 def build_pipeline(C: float = 4.0, word_max_features: int = 30000, char_max_features: int = 30000,
@@ -91,15 +111,13 @@ def build_pipeline(C: float = 4.0, word_max_features: int = 30000, char_max_feat
 
 
 @dataclass
-class ReasonClassifier:
-    """The fitted pipeline, the label order and a decision threshold per label."""
-    pipeline: Pipeline
-    labels: list[str]
-    thresholds: dict[str, float] = field(default_factory=dict)
+class ReasonClassifier(ReasonModel):
+    """The scikit-learn pipeline being trained, with the label order and a threshold per label."""
+    pipeline: Pipeline | None = None
 
     @classmethod
     def create(cls, **params) -> "ReasonClassifier":
-        return cls(build_pipeline(**params), load_taxonomy().reason_ids)
+        return cls(load_taxonomy().reason_ids, pipeline=build_pipeline(**params))
 
     def fit(self, texts: Sequence[str], Y: np.ndarray) -> "ReasonClassifier":
         self.pipeline.fit(list(texts), Y)
@@ -108,20 +126,6 @@ class ReasonClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.pipeline.predict_proba(list(texts))
-
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self.decide(self.predict_proba(texts))
-
-    def decide(self, proba: np.ndarray) -> np.ndarray:
-        cut = np.array([self.thresholds.get(label, 0.5) for label in self.labels])
-        Y = (proba >= cut).astype(int)
-        # Every upheld item has some ground: when nothing clears its threshold, keep the
-        # likeliest reason if it is at least half-way there.
-        for row in np.where(Y.sum(axis=1) == 0)[0]:
-            best = int(np.argmax(proba[row] / cut))
-            if proba[row, best] >= 0.5 * cut[best]:
-                Y[row, best] = 1
-        return Y
 
     def tune_thresholds(self, texts: Sequence[str], Y: np.ndarray) -> None:
         """Per label, the threshold with the best F1 on held-out data."""
@@ -141,33 +145,30 @@ class ReasonClassifier:
                     best, best_f1 = float(round(t, 2)), f1
             self.thresholds[label] = best
 
-    def evidence(self, text: str, reasons: Iterable[str], offset: int = 0, top: int = 2) -> dict[str, list[list[int]]]:
-        """For each reason, the ranges (shifted by ``offset``) of the sentences that score it highest."""
-        return self.evidence_many([(text, list(reasons), offset)], top=top)[0]
+    def compile(self) -> LinearReasons:
+        """The fitted pipeline as arrays (``LinearReasons``), which scoring loads without scikit-learn.
 
-    def evidence_many(self, requests: Sequence[tuple[str, list[str], int]], top: int = 2) -> list[dict[str, list[list[int]]]]:
-        """``evidence`` for many (text, reasons, offset) at once: one model call for every sentence."""
-        cut = [(text, reasons, offset, sentences(text) if reasons else []) for text, reasons, offset in requests]
-        flat = [text[s:e] for text, _, _, spans in cut for s, e in spans]
-        proba = self.predict_proba(flat) if flat else np.zeros((0, len(self.labels)))
-        out, row = [], 0
-        for text, reasons, offset, spans in cut:
-            block = proba[row:row + len(spans)]
-            row += len(spans)
-            found: dict[str, list[list[int]]] = {}
-            for reason in reasons if spans else []:
-                j = self.labels.index(reason)
-                order = np.argsort(-block[:, j])[:top]
-                best = block[order[0], j]
-                chosen = sorted(int(i) for i in order if block[i, j] >= 0.5 * best)
-                found[reason] = [[offset + a, offset + b] for a, b in (_strip(text, *spans[i]) for i in chosen)]
-            out.append(found)
-        return out
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+        Per label, calibration maps the regression score ``w.x + c`` to
+        ``sigmoid(-(a (w.x + c) + b))``, which is one linear model: ``-a w`` and ``-(a c + b)``.
+        """
+        features = self.pipeline.named_steps["features"]
+        if [name for name, _ in features.transformer_list] != ["words", "chars", "cues"]:
+            raise ValueError("LinearReasons expects the features words, chars and cues, in that order")
+        blocks = []
+        for name, vectorizer in features.transformer_list[:2]:
+            if vectorizer.preprocessor is not preprocess or vectorizer.analyzer not in ("word", "char_wb") \
+                    or not vectorizer.sublinear_tf or vectorizer.norm != "l2" or vectorizer.binary \
+                    or not vectorizer.use_idf or vectorizer.token_pattern != r"(?u)\b\w\w+\b":
+                raise ValueError(f"the {name!r} vectorizer has settings LinearReasons does not reproduce")
+            blocks.append(TfidfBlock(vectorizer.analyzer, tuple(vectorizer.ngram_range),
+                                     {term: int(i) for term, i in vectorizer.vocabulary_.items()},
+                                     vectorizer.idf_.astype(np.float32)))
+        columns, bias = [], []
+        for estimator in self.pipeline.named_steps["model"].estimators_:
+            (calibrated,) = estimator.calibrated_classifiers_  # ensemble=False: one regression on all data
+            (sigmoid,) = calibrated.calibrators
+            regression = calibrated.estimator
+            columns.append(-sigmoid.a_ * regression.coef_[0].astype(np.float64))
+            bias.append(-(sigmoid.a_ * float(regression.intercept_[0]) + sigmoid.b_))
+        return LinearReasons(list(self.labels), dict(self.thresholds), blocks,
+                             np.stack(columns, axis=1).astype(np.float32), np.array(bias, dtype=np.float64))

@@ -5,7 +5,9 @@ quotes guideline criteria ("guidelines recommend ... when ...") says what is
 required, not what is missing, so cues that need an absence ("no documentation
 of", "not documented") fire only together with a lack cue in the same sentence.
 The baseline labels unlabelled letters for weak supervision (``imr label``), feeds
-the classifier as features, and is the bar the trained model must beat.
+the classifier as features, and is the bar the trained model must beat; its
+scikit-learn faces (``CueFeatures``, ``RuleBaseline``) live in ``pipeline.reasons``.
+This module imports no scikit-learn: scoring runs without it.
 """
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
 from .taxonomy import load_taxonomy
 
@@ -130,29 +131,3 @@ def cue_matrix(texts) -> np.ndarray:
         for hit in rule_hits(text or ""):
             out[row, index[hit.reason]] += 1
     return out
-
-
-class CueFeatures(BaseEstimator, TransformerMixin):
-    """Labeling-function counts as features (log-scaled), for the trained classifier."""
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        from scipy.sparse import csr_matrix
-
-        return csr_matrix(np.log1p(cue_matrix(list(X))))
-
-
-class RuleBaseline(BaseEstimator, ClassifierMixin):
-    """A reason is predicted when its labeling function fires on any sentence."""
-
-    def fit(self, X, Y=None):
-        self.classes_ = np.array(load_taxonomy().reason_ids)
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        return (cue_matrix(list(X)) > 0).astype(float)
-
-    def predict(self, X) -> np.ndarray:
-        return self.predict_proba(X).astype(int)

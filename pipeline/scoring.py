@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import joblib
-
 from . import artifacts
 from .letters import EntitySpan, Letter
 from .paths import MODELS_DIR
 from .reader import LetterReader
+from .reason_model import LinearReasons
 from .sources import RawText
 
 DEFAULT_TAGGER = MODELS_DIR / "tagger"
 DEFAULT_REASONS = MODELS_DIR / "reasons"
-REASONS_FILE = "reasons.joblib"
 
 
 def load_tagger(path: Path = DEFAULT_TAGGER):
@@ -33,9 +31,10 @@ def load_tagger(path: Path = DEFAULT_TAGGER):
     return spacy.load(path)
 
 
-def load_reasons(path: Path = DEFAULT_REASONS):
-    artifacts.verify(path)  # before anything is unpickled
-    return joblib.load(Path(path) / REASONS_FILE)
+def load_reasons(path: Path = DEFAULT_REASONS) -> LinearReasons:
+    # Arrays and JSON, no pickle: only numpy's version matters to how they read.
+    artifacts.verify(path, libraries=("numpy",))
+    return LinearReasons.load(path)
 
 
 def doc_spans(doc) -> list[EntitySpan]:
@@ -128,7 +127,7 @@ def score_stream(raws: Iterable[RawText], workers: int = 1, tagger_path: Path = 
 
     # Check the models here: a worker whose initializer fails is restarted by the pool forever.
     artifacts.verify(tagger_path, libraries=("spacy",))
-    artifacts.verify(reasons_path)
+    artifacts.verify(reasons_path, libraries=("numpy",))
     context = multiprocessing.get_context("spawn")  # no model state copied half-initialised
     with context.Pool(workers, initializer=_init_worker, initargs=(str(tagger_path), str(reasons_path))) as pool:
         # imap keeps input order and reads ahead lazily, so memory stays flat.

@@ -15,14 +15,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
 
 from . import artifacts
 from .corpora import letters_from_dataset, load_corpus, read_corpus, sha256_of
 from .paths import PROJECT_ROOT
 
-REASONS_FILE = "reasons.joblib"
 
 
 @dataclass
@@ -235,8 +233,7 @@ def _halves(examples: list, seed: int) -> tuple[list, list]:
 
 
 def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> dict:
-    from .reasons import ReasonClassifier, examples_from_letters, label_matrix
-    from .rules import RuleBaseline
+    from .reasons import ReasonClassifier, RuleBaseline, examples_from_letters, label_matrix
 
     section = config.raw["reasons"]
     output = config.resolve(section["output"])
@@ -291,7 +288,7 @@ def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> di
     for stale in output.glob("*"):
         if stale.is_file():
             stale.unlink()
-    joblib.dump(classifier, output / REASONS_FILE, compress=3)
+    classifier.compile().save(output)  # what scoring loads: arrays, no pickle, no scikit-learn
     annotated = config.raw["corpus"].get("annotated")
     manifest = artifacts.write_manifest(output, {
         "name": "reasons", "config": _relative(config.path), "settings": section, "seed": config.seed,
@@ -319,8 +316,11 @@ def write_reasons_card(directory: Path, manifest: dict) -> None:
         "Multi-label denial reasons (taxonomy version "
         f"{manifest['taxonomy_version']}) for each upheld item, from the item's rationale as the reader extracts it. "
         "A scikit-learn `Pipeline`: word 1-3-gram and character 3-5-gram TF-IDF plus the rule baseline's cue counts, "
-        "into one-vs-rest logistic regression with sigmoid-calibrated probabilities; per-label thresholds tuned on "
-        "the held-out dev family of generated letters.", "",
+        "into one-vs-rest logistic regression with sigmoid-calibrated probabilities; per-label thresholds from "
+        "out-of-fold predictions on the hand-annotated training letters.", "",
+        "Stored compiled to arrays: `reasons.json` (labels, thresholds, vocabularies) and `reasons.npz` (idf, one "
+        "weight column and bias per label; read without pickle). Scoring computes the pipeline's probabilities "
+        "from them with numpy alone (`pipeline.reason_model.LinearReasons`); a test holds the two equal.", "",
         f"- Trained by `imr train --config {manifest['config']}` (seed {manifest['seed']}).",
         f"- Training data: `{manifest['corpus']['path']}` (SHA-256 `{manifest['corpus']['sha256']}`), train families.",
         f"- Gold dev set: `{manifest['gold']['path']}` (SHA-256 `{manifest['gold']['sha256'][:16]}...`), never trained on.",
@@ -341,8 +341,8 @@ def write_reasons_card(directory: Path, manifest: dict) -> None:
                      f"{value(m['test']['model']):.3f} | {value(m['test']['rule_baseline']):.3f} | |")
     lines += ["", "Thresholds: " + ", ".join(f"{k} {v}" for k, v in manifest["thresholds"].items()), "",
               "## Known weaknesses", "",
-              "- Trained only on generated letters: reviewer phrasing far from the generator's families is the main "
-              "source of error (compare the generated test family with the gold dev set).",
+              "- Trained mostly on generated letters (and a few hundred hand-annotated items): reviewer phrasing far "
+              "from both is the main source of error (compare the generated test family with the gold dev set).",
               "- `indication_not_met` and `request_not_specified` are the hardest labels: their cues overlap with "
               "guideline quotations and with other reasons.",
               "- Evidence sentences are the rationale sentences that score a reason highest on their own; they show "
