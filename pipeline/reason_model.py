@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,25 +131,41 @@ class TfidfBlock:
     ngram_range: tuple[int, int]
     vocabulary: dict[str, int]
     idf: np.ndarray  # float32, one per vocabulary index
+    # char_wb n-grams never cross a word, so a word's features can be remembered: letters
+    # repeat their words, and evidence re-reads each rationale sentence by sentence.
+    _word_features: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
-    def rows(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per text, (feature indices, values) of its normalised TF-IDF row."""
-        grams = word_ngrams if self.analyzer == "word" else char_wb_ngrams
+    def features(self, text: str) -> list[int]:
+        """The vocabulary indices of ``text``'s n-grams, once per occurrence."""
         low, high = self.ngram_range
         vocabulary = self.vocabulary
-        out = []
-        for text in texts:
-            counts = Counter(grams(text, low, high))
-            pairs = [(vocabulary[g], c) for g, c in counts.items() if g in vocabulary]
-            if not pairs:
-                out.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)))
-                continue
-            index = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-            values = np.fromiter((c for _, c in pairs), dtype=np.float32, count=len(pairs))
-            values = (np.log(values) + np.float32(1.0)) * self.idf[index]
-            values /= np.sqrt(np.dot(values, values))
-            out.append((index, values))
+        if self.analyzer == "word":
+            return [i for i in map(vocabulary.get, word_ngrams(text, low, high)) if i is not None]
+        cache = self._word_features
+        if len(cache) > 200_000:
+            cache.clear()
+        out: list[int] = []
+        for word in text.split():
+            known = cache.get(word)
+            if known is None:
+                known = cache[word] = [i for i in map(vocabulary.get, char_wb_ngrams(word, low, high)) if i is not None]
+            out.extend(known)
         return out
+
+    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The TF-IDF rows of ``texts`` as (row, feature index, value) triples, rows in order."""
+        rows, index, counts = array("q"), array("q"), array("f")  # typed buffers: numpy reads them without copying ints
+        for row, text in enumerate(texts):
+            counted = Counter(self.features(text))
+            rows.extend([row] * len(counted))
+            index.extend(counted)
+            counts.extend(counted.values())
+        rows_ = np.frombuffer(rows, dtype=np.int64)
+        index_ = np.frombuffer(index, dtype=np.int64)
+        values = (np.log(np.frombuffer(counts, dtype=np.float32)) + np.float32(1.0)) * self.idf[index_]
+        values = values.astype(np.float64)
+        norms = np.sqrt(np.bincount(rows_, weights=values * values, minlength=len(texts)))
+        return rows_, index_, values / norms[rows_] if len(values) else values
 
 
 @dataclass
@@ -164,12 +181,14 @@ class LinearReasons(ReasonModel):
         scores = np.tile(self.bias, (len(raw), 1))
         start = 0
         for block in self.blocks:
-            width = len(block.idf)
-            columns = self.weights[start:start + width]
-            for row, (index, values) in enumerate(block.rows(prepared)):
-                if len(index):
-                    scores[row] += values.astype(np.float64) @ columns[index]
-            start += width
+            rows, index, values = block.transform(prepared)
+            if len(rows):
+                # A sparse-times-dense product: weight rows scaled by their feature values,
+                # summed per text (rows arrive sorted, so each text is one run).
+                contributions = self.weights[start + index].astype(np.float64) * values[:, None]
+                firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                scores[rows[firsts]] += np.add.reduceat(contributions, firsts, axis=0)
+            start += len(block.idf)
         # The cue counts, as in training, are taken on the text as given, not the preprocessed one.
         scores += np.log1p(cue_matrix(raw)).astype(np.float64) @ self.weights[start:]
         return 1.0 / (1.0 + np.exp(-scores))

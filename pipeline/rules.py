@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -108,18 +109,23 @@ class RuleHit:
 
 def rule_hits(text: str) -> list[RuleHit]:
     """Every (reason, sentence) pair where a labeling function fires."""
-    hits = []
-    for start, end in sentences(text):
-        sentence = text[start:end]
-        lack = bool(_LACK.search(sentence))
-        quoting = bool(CRITERIA.search(sentence)) and not re.search(r"\b(?:this|the)\s+(?:patient|worker|claimant|case|records?|request)\b",
-                                                                    sentence, re.IGNORECASE)
-        for reason, patterns in _CUES.items():
-            if reason in NEEDS_LACK and (not lack or quoting):
-                continue
-            if all(p.search(sentence) for p in patterns):
-                hits.append(RuleHit(reason, start, end))
-    return hits
+    return [RuleHit(reason, start, end) for start, end in sentences(text) for reason in sentence_reasons(text[start:end])]
+
+
+_THIS_CASE = re.compile(r"\b(?:this|the)\s+(?:patient|worker|claimant|case|records?|request)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)
+def sentence_reasons(sentence: str) -> tuple[str, ...]:
+    """The reasons whose labeling functions fire on one sentence.
+
+    Cached: scoring reads each rationale sentence twice, once within its rationale
+    and once alone when it picks evidence sentences.
+    """
+    lack = bool(_LACK.search(sentence))
+    quoting = bool(CRITERIA.search(sentence)) and not _THIS_CASE.search(sentence)
+    return tuple(reason for reason, patterns in _CUES.items()
+                 if not (reason in NEEDS_LACK and (not lack or quoting)) and all(p.search(sentence) for p in patterns))
 
 
 def cue_matrix(texts) -> np.ndarray:

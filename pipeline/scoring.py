@@ -28,7 +28,10 @@ def load_tagger(path: Path = DEFAULT_TAGGER):
     from . import tagger  # noqa: F401  (registers the components and extensions)
 
     artifacts.verify(path, libraries=("spacy",))
-    return spacy.load(path)
+    # The saved tokenizer is spaCy's English default, which the config already builds;
+    # reading it again from disk re-adds every special case (~0.6 s of start-up). A test
+    # checks that the two are the same, should the tokenizer ever be customised.
+    return spacy.load(path, exclude=["tokenizer"])
 
 
 def load_reasons(path: Path = DEFAULT_REASONS) -> LinearReasons:

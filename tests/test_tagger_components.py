@@ -45,3 +45,12 @@ def test_lexicon_adds_terms_the_ner_missed_but_never_overrides():
     doc.ents = [doc.char_span(15, 35, label="FINDING")]
     doc = nlp.get_pipe("imr_lexicon")(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("lumbar radiculopathy", "FINDING")]
+
+
+def test_bundled_tagger_tokenizer_is_the_english_default():
+    # load_tagger skips reading the saved tokenizer (start-up time) and relies on the
+    # config's default one: they must be the same tokenizer.
+    from pipeline.scoring import DEFAULT_TAGGER
+
+    saved = (DEFAULT_TAGGER / "tokenizer").read_bytes()
+    assert saved == spacy.blank("en").tokenizer.to_bytes(exclude=["vocab"])
