@@ -89,7 +89,7 @@ def run(n: int = 2000, seed: int = 101, workers: int | None = None, log=print) -
     import spacy
 
     from .reader import read_text
-    from .scoring import load_reasons, load_tagger
+    from .scoring import Scorer, load_reasons, load_tagger
 
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,14 +100,17 @@ def run(n: int = 2000, seed: int = 101, workers: int | None = None, log=print) -
         log(f"{letters} letters, {words} words")
 
         tokenizer = spacy.blank("en").tokenizer
-        stages = [_timed("tokenizer alone", texts, words, lambda ts: [tokenizer(t) for t in ts])]
+        # The faster of two passes: the first also fills the vocabulary and caches, and a
+        # floor should be the tokenizer at its best.
+        stages = [min((_timed("tokenizer alone", texts, words, lambda ts: [tokenizer(t) for t in ts]) for _ in range(2)),
+                      key=lambda stage: stage.seconds)]
         readers = []
         stages.append(_timed("reader", texts, words, lambda ts: readers.extend(read_text(t) for t in ts)))
         nlp = load_tagger()
         stages.append(_timed("tagger", texts, words, lambda ts: list(nlp.pipe(ts, batch_size=16))))
-        classifier = load_reasons()
-        rationales = [item.rationale or "" for letter in readers for item in letter.items]
-        stages.append(_timed("classifier", texts, words, lambda ts: classifier.predict(rationales)))
+        # What scoring asks of the classifier: probabilities, labels and evidence sentences.
+        classify = Scorer(nlp, load_reasons(), None).classify
+        stages.append(_timed("classifier", texts, words, lambda ts: classify(readers)))
 
         one_s, one_rss = _score_process(small, 1, tmp / "o1.jsonl")
         all_s, all_rss = _score_process(small, workers, tmp / "oa.jsonl")

@@ -73,10 +73,11 @@ class Scorer:
         readable = [l for l in letters if not l.error]
         for letter, doc in zip(readable, self.tagger.pipe(l.text for l in readable)):
             letter.spans = doc_spans(doc)
-        self._classify(readable)
+        self.classify(readable)
         return letters
 
-    def _classify(self, letters: list[Letter]) -> None:
+    def classify(self, letters: list[Letter]) -> None:
+        """Reasons, probabilities and evidence for every item of ``letters`` (read, not yet classified)."""
         items = [item for letter in letters for item in letter.items]
         if not items:
             return
