@@ -142,7 +142,7 @@ class TfidfBlock:
         if self.analyzer == "word":
             return [i for i in map(vocabulary.get, word_ngrams(text, low, high)) if i is not None]
         cache = self._word_features
-        if len(cache) > 200_000:
+        if len(cache) > 50_000:  # bounded, so that memory stays flat over a long run
             cache.clear()
         out: list[int] = []
         for word in text.split():

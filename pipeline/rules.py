@@ -115,7 +115,7 @@ def rule_hits(text: str) -> list[RuleHit]:
 _THIS_CASE = re.compile(r"\b(?:this|the)\s+(?:patient|worker|claimant|case|records?|request)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def sentence_reasons(sentence: str) -> tuple[str, ...]:
     """The reasons whose labeling functions fire on one sentence.
 
