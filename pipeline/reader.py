@@ -31,7 +31,7 @@ OUTCOME_TAG = r"(?:(?:final[ \t]+|imr[ \t]+)?(?:decision|determination|outcome|r
 # name on one line and its outcome alone on the next.
 LABELLED_ITEM = re.compile(
     rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?(?P<service>[^\n]*?[^\s:\-])[ \t]*"
-    rf"(?::|[ \t]-[ \t]|[ \t]{{2,}}|[ \t]*\n[ \t]*{OUTCOME_TAG})[ \t]*"
+    rf"(?::[ \t]*(?:\n[ \t]*)?|[ \t]-[ \t]|[ \t]*--[ \t]*|[ \t][\u2013\u2014][ \t]|[ \t]{{2,}}|[ \t]*\n[ \t]*{OUTCOME_TAG})[ \t]*"
     r"(?P<word>upheld|overturned|uphold|overturn|non-?\s?certified|not\s+certified|certified|denied|approved)"
     r"[ \t]*\.?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
@@ -50,6 +50,26 @@ QUESTION_ITEM = re.compile(
     r"(?:(?:[^?\n]|\n(?![ \t]*\n)){3,400}?\?|[^\n?]*?medically\s+necessary\b[^\n]*))",
     re.IGNORECASE | re.MULTILINE,
 )
+# "1. Is Norco 10/325mg #90 medically necessary and appropriate?": a numbered question without "request".
+NUMBERED_QUESTION = re.compile(
+    rf"^[ \t]*{ITEM_NUMBER}[ \t]+(?P<question>(?:is|are|was|were)\s+(?:[^\n?]|\n(?![ \t]*\n)){{2,300}}?"
+    r"\s+medically\s+necessary\b[^\n?]*\??)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A numbered name line whose decision is stated just below it, sentence and all:
+# "1. Custom molded orthotics" / "Decision: OVERTURNED. The requested service is ..." or
+# "The Expert Reviewer's determination: UPHOLD. ...".
+DECIDED_HEADING = re.compile(
+    rf"^[ \t]*{ITEM_NUMBER}[ \t]+(?P<service>[^\n]{{2,250}}?)[ \t]*\n(?:[ \t]*\n){{0,4}}[ \t]*"
+    r"(?:the\s+)?(?:expert\s+reviewer(?:'s|\u2019s)?\s+|imr\s+|final\s+)?(?:decision|determination|outcome|result)"
+    r"[ \t]*[:\-][ \t]*(?P<word>upheld|uphold|overturned|overturn|non-?\s?certified|not\s+certified|certified|denied|"
+    r"approved|[^\n]{0,120}?\b(?:not\s+)?medically\s+necessary)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A numbered name line standing alone over its block ("1. Norco 10/325mg #120", blank line,
+# then the guideline and rationale labels); the decision is in the block or a summary list.
+NUMBERED_NAME = re.compile(rf"^[ \t]*{ITEM_NUMBER}[ \t]+(?P<service>[^\n]{{2,200}}?)[ \t]*\n[ \t]*\n",
+                           re.IGNORECASE | re.MULTILINE)
 # An outcome on a line of its own: "DETERMINATION: UPHOLD", "Decision: Overturned".
 OUTCOME_LINE = re.compile(
     r"^[ \t]*(?:(?:final\s+|imr\s+)?(?:determination|decision|outcome|result)\s*[:\-]?\s*)?"
@@ -79,15 +99,17 @@ TAGGED_ITEM = re.compile(rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?{ITEM_TAG}[ \t]*(?P<s
 # Numbering, bullets and tags in front of a service name.
 SERVICE_LEAD = re.compile(rf"^(?:(?:{ITEM_NUMBER}|{BULLET})\s+|{ITEM_TAG}\s*)+", re.IGNORECASE)
 QUESTION_WORDING = re.compile(
-    r"^(?:(?:is|was|were|are)\s+(?:the\s+)?)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
+    r"^(?:(?:is|was|were|are)\s+)?(?:the\s+)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
     r"pending|disputed|additional|continued|associated|related)\s+)*(?:requests?|treatment\s+requests?)\s+(?:for|of)\s+"
-    r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*",
+    r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*"
+    r"|^(?:is|was|were|are)\s+(?:(?:a|an|the)\s+)?",  # "Is a stellate ganglion block medically necessary?"
     re.IGNORECASE)
 TRAILING_WORDING = re.compile(
     r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:not\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
     r"medically\s+necessary\s+and\s+appropriate|upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
     r"denied|approved)\b)+[\s?.]*$|[\s?.:]+$",
     re.IGNORECASE)
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Labels inside an item's block.
 CLAIMS_LABEL = re.compile(
     r"^[ \t]*(?:claims\s+administrator(?:'s)?\s+guidelines?|[^\n:]{0,120}?cited\s+by\s+the\s+claims\s+administrator"
@@ -216,7 +238,8 @@ class LetterReader:
                 return drafts
         regions = issues or [(0, len(text))]
         found = []
-        for finder in (self._labelled_anchors, self._question_anchors, self._statement_anchors, self._tagged_anchors):
+        for finder in (self._labelled_anchors, self._decided_anchors, self._question_anchors, self._statement_anchors,
+                       self._tagged_anchors, self._named_anchors):
             anchors = self._dedupe([a for start, end in regions for a in finder(text, start, end)])
             if anchors:
                 found.append(anchors)
@@ -228,6 +251,9 @@ class LetterReader:
         for other in found:
             if other is not best:
                 self._borrow_decisions(best, other)
+        if any(a.decision is None for a in best):
+            # A summary list of outcomes may stand outside the item section (a cover page).
+            self._borrow_decisions(best, self._labelled_anchors(text, 0, len(text)))
         return self._blocks(view, best, regions)
 
     @staticmethod
@@ -253,6 +279,31 @@ class LetterReader:
             if not service or NOT_A_SERVICE.search(service):
                 continue
             anchors.append(Anchor(match.start("service"), match.end(), service, decision_of(match.group(0))))
+        return anchors
+
+    def _decided_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
+        """Numbered name lines with a "Decision: ..." line (and the rest of its sentence) below them."""
+        anchors = []
+        for match in DECIDED_HEADING.finditer(text, start, end):
+            service = clean_service(match.group("service"))
+            if not service or NOT_A_SERVICE.search(service) or SENTENCE_VERB_END.search(service):
+                continue
+            anchors.append(Anchor(match.start("service"), match.end("service"), service, decision_of(match.group("word"))))
+        return anchors
+
+    def _named_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
+        """Bare numbered name lines that head a block with guideline or rationale labels."""
+        matches = [m for m in NUMBERED_NAME.finditer(text, start, end)
+                   if not m.group("service").rstrip().endswith((".", ";", ":", "?"))]
+        anchors = []
+        for match, following in zip(matches, matches[1:] + [None]):
+            block_end = following.start() if following else end
+            if not (CLAIMS_LABEL.search(text, match.end(), block_end) or REVIEWER_LABEL.search(text, match.end(), block_end)
+                    or RATIONALE_LABEL.search(text, match.end(), block_end)):
+                continue
+            service = clean_service(match.group("service"))
+            if service and not NOT_A_SERVICE.search(service) and not SENTENCE_VERB_END.search(service):
+                anchors.append(Anchor(match.start("service"), match.end("service"), service, None))
         return anchors
 
     def _tagged_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
@@ -301,7 +352,10 @@ class LetterReader:
 
     def _question_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
         anchors = []
-        for match in QUESTION_ITEM.finditer(text, start, end):
+        matches = list(QUESTION_ITEM.finditer(text, start, end))
+        taken = {m.start("question") for m in matches}
+        matches += [m for m in NUMBERED_QUESTION.finditer(text, start, end) if m.start("question") not in taken]
+        for match in sorted(matches, key=lambda m: m.start("question")):
             question = match.group("question")
             service = clean_service(question)
             if not service or len(service) > 300:
@@ -408,11 +462,8 @@ class LetterReader:
 
     def _entries(self, text: str, start: int, end: int) -> list[Anchor]:
         """Items of an ISSUE AT DISPUTE section: numbered entries, or its single statement."""
-        body_end = text.find("\n\n", start, end)
         # The list ends at the first blank line after some content.
-        while 0 <= body_end < end and not text[start:body_end].strip():
-            body_end = text.find("\n\n", body_end + 2, end)
-        stop = end if body_end < 0 else body_end
+        stop = next((m.start() for m in BLANK_LINE.finditer(text, start, end) if text[start:m.start()].strip()), end)
         numbered = list(LIST_ENTRY.finditer(text, start, end))
         if numbered:
             # Numbered entries may be separated by blank lines: take them all, up to the section end.
@@ -420,8 +471,8 @@ class LetterReader:
             pieces = []
             for match, entry_end in zip(numbered, bounds):
                 entry_start = match.end()
-                para = text.find("\n\n", entry_start, entry_end)
-                pieces.append((entry_start, para if para > 0 else entry_end))
+                para = BLANK_LINE.search(text, entry_start, entry_end)
+                pieces.append((entry_start, para.start() if para else entry_end))
         else:
             pieces = self._unnumbered_lines(text, start, stop) or [(start, stop)]
         anchors = []
@@ -458,9 +509,23 @@ class LetterReader:
 
     @staticmethod
     def _unnumbered_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """An unnumbered list, one item a line, each line naming its decision ("X - Upheld")."""
+        """An unnumbered list, one item a line: each naming its decision ("X - Upheld"), each a
+        question ("Is the request for X medically necessary?", wrapped or not), or short name
+        lines where each new line starts a new name rather than running on."""
         lines = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\n]*\S[^\n]*", text[start:end])]
-        if len(lines) > 1 and all(LABELLED_ITEM.match(text[a:b] + "\n") for a, b in lines):
+        if len(lines) < 2:
+            return []
+        if all(LABELLED_ITEM.match(text[a:b] + "\n") for a, b in lines):
+            return lines
+        block = text[lines[0][0]:lines[-1][1]]
+        questions = [m for m in re.finditer(r"[^?]*\?", block)]
+        if len(questions) > 1 and not block[questions[-1].end():].strip() and \
+                all(re.match(r"\s*(?:is|are|was|were)\b", q.group(0), re.IGNORECASE) for q in questions):
+            offset = lines[0][0]
+            return [(offset + q.start() + len(q.group(0)) - len(q.group(0).lstrip()), offset + q.end()) for q in questions]
+        names = [text[a:b] for a, b in lines]
+        if all(len(name.strip()) <= 150 and not name.rstrip().endswith((".", ";", ":")) for name in names) and \
+                not any(runs_on(before, after) for before, after in zip(names, names[1:])):
             return lines
         return []
 
