@@ -91,12 +91,17 @@ class Conclusion:
     decision: str
 
 
+_RATIONALE_HEADING = re.compile(r"\bRATIONALE\s+FOR\s+WHY\b")  # in capitals: the heading, not a sentence
+
+
 def conclusions(passage: str, offset: int = 0) -> list[Conclusion]:
     """Sentences of ``passage`` that state a decision on a request, in order."""
     found = []
     for match in _SENTENCE.finditer(passage):
         sentence = match.group(0)
         # Judge the sentence without any report of the earlier utilization review.
+        if _RATIONALE_HEADING.search(sentence):
+            continue  # "RATIONALE FOR WHY ... IS/WAS NOT MEDICALLY NECESSARY:" repeated after a page break
         own = _HISTORY.sub(" ", sentence) if not _ADMIN_DECISION.search(sentence) else sentence
         if not own.strip() or not _CONCLUSION.search(own) or not _ABOUT_REQUEST.search(own):
             continue

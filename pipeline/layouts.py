@@ -23,6 +23,7 @@ class Heading:
 HEADINGS = [
     Heading("qualifications", r"how\s+the\s+(?:imr\s+)?final\s+determination\s+was\s+made"),
     Heading("qualifications", r"(?:medical\s+|expert\s+|professional\s+)?reviewer(?:'s)?\s+qualifications?"),
+    Heading("qualifications", r"about\s+the\s+(?:expert\s+|medical\s+|physician\s+|professional\s+)?reviewer"),
     Heading("documents", r"(?:list\s+of\s+)?documents?\s+reviewed(?:\s+for\s+(?:the\s+)?determination)?"),
     Heading("case_summary", r"(?:clinical\s+)?case\s+summary"),
     Heading("guidelines", r"(?:medical\s+)?treatment\s+guidelines?\s*(?:\(s\))?\s+relied\s+upon[^\n:]*"),
