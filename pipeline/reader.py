@@ -107,7 +107,8 @@ QUESTION_WORDING = re.compile(
 TRAILING_WORDING = re.compile(
     r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:not\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
     r"medically\s+necessary\s+and\s+appropriate|upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
-    r"denied|approved)\b)+[\s?.]*$|[\s?.:]+$",
+    r"denied|approved|(?:(?:final|imr)\s+)?(?:decision|determination|denial|outcome|result))\b)+[\s?.]*$"
+    r"|[\s?.:\-\u2013\u2014]+$",  # and the label or dashes left between a name and its outcome
     re.IGNORECASE)
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Labels inside an item's block.

@@ -131,3 +131,83 @@ def test_no_text_makes_the_reader_raise(text):
 def test_damaged_letters_do_not_make_the_reader_raise(fmt, cut, junk):
     text = LETTERS[fmt]
     read_text(text[:cut] + junk + text[cut:])
+
+
+DECISIONS_LETTER = """MAXIMUS FEDERAL SERVICES, INC.
+Independent Medical Review
+
+DOCUMENTS REVIEWED
+Utilization review determination and the treating physician's reports.
+
+CLINICAL CASE SUMMARY
+The worker hurt her right foot at work and has plantar fasciitis.
+
+IMR DECISION(S) AND RATIONALE(S)
+
+{items}
+"""
+
+# Item forms of fdl-decisions letters met in hand-written letters, each with what it names.
+ITEM_FORMS = {
+    "decision line below the name": (
+        "1. Custom molded orthotics, bilateral\n\nDecision: OVERTURNED. The requested service is medically necessary."
+        "\n\nRationale: Orthotics are recommended for plantar fasciitis, which is documented.\n\n"
+        "2. MRI of the left ankle\n\nThe Expert Reviewer's determination: UPHOLD. The request is not medically "
+        "necessary.\n\nRationale: No red flags are documented and radiographs were not obtained first.\n",
+        [("Custom molded orthotics, bilateral", "overturned"), ("MRI of the left ankle", "upheld")]),
+    "a decision sentence below the name": (
+        "1. Cognitive behavioral therapy, 10 sessions\n\nDecision: The requested treatment is not medically "
+        "necessary and appropriate.\n\nRationale: No functional improvement followed the first six sessions.\n",
+        [("Cognitive behavioral therapy, 10 sessions", "upheld")]),
+    "a numbered question without the word request": (
+        "1. Is Hydrocodone/APAP 10/325mg #90 medically necessary and appropriate?\n\nRationale: There is no urine "
+        "drug screen and no functional improvement. The request is not medically necessary.\n\n"
+        "2. Is a Left stellate ganglion block medically necessary?\n\nRationale: Complex regional pain syndrome "
+        "is documented and the block is recommended. The request is medically necessary.\n",
+        [("Hydrocodone/APAP 10/325mg #90", "upheld"), ("Left stellate ganglion block", "overturned")]),
+    "a statement opening with the request wording": (
+        "1. The request for a Synvisc-One injection to the left knee is not medically necessary and appropriate."
+        "\n\nRationale: Radiographs do not show osteoarthritis.\n",
+        [("Synvisc-One injection to the left knee", "upheld")]),
+}
+
+
+@pytest.mark.parametrize("form", sorted(ITEM_FORMS))
+def test_fdl_decisions_item_forms(form):
+    items, expected = ITEM_FORMS[form]
+    letter = read_text(DECISIONS_LETTER.format(items=items))
+    assert letter.format == "fdl-decisions"
+    assert _items(letter) == expected
+
+
+REVIEW_LETTER = """MEDICAL PROFESSIONAL REVIEW
+
+ISSUE AT DISPUTE:
+{issues}
+
+CASE SUMMARY:
+The worker has chronic low back pain after a lifting injury.
+
+RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:
+{rationale}
+
+MEDICAL REVIEWER QUALIFICATIONS:
+Board certified in physical medicine and rehabilitation.
+"""
+
+
+@pytest.mark.parametrize("issues", [
+    "Functional restoration program x 160 hours\nCymbalta 60mg #30",
+    "Is the request for Functional restoration program x 160 hours medically\nnecessary?\n"
+    "Is the request for Cymbalta 60mg #30 medically necessary?",
+    "1. Functional restoration program x 160 hours -- UPHELD\n2. Cymbalta 60mg #30 -- OVERTURNED",
+    "1) Functional restoration program x 160 hours DENIAL UPHELD \n2) Cymbalta 60mg #30 DENIAL OVERTURNED \n \n"
+    "Final Determination: Item 1 UPHELD. Item 2 OVERTURNED.",
+])
+def test_unnumbered_and_decorated_issue_lists(issues):
+    rationale = ("Functional restoration program x 160 hours: no baseline functional testing was done, so the "
+                 "program is not medically necessary.\n\nCymbalta 60mg #30: neuropathic pain is documented and the "
+                 "medication is medically necessary.")
+    letter = read_text(REVIEW_LETTER.format(issues=issues, rationale=rationale))
+    assert letter.format == "professional-review"
+    assert _items(letter) == [("Functional restoration program x 160 hours", "upheld"), ("Cymbalta 60mg #30", "overturned")]
