@@ -96,6 +96,9 @@ LIST_ENTRY = re.compile(rf"^[ \t]*(?:{ITEM_NUMBER}|{ITEM_TAG}|{BULLET})[ \t]+(?=
 # A line that names an item after a tag, with no decision on it: "Issue 1 of 3: Acupuncture".
 TAGGED_ITEM = re.compile(rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?{ITEM_TAG}[ \t]*(?P<service>[^\n]*\S)",
                          re.IGNORECASE | re.MULTILINE)
+# "X -- NOT MEDICALLY NECESSARY" in an issues list: a verdict after a dash or colon.
+VERDICT_TAIL = re.compile(r"(?:--|[\-\u2013\u2014:])[ \t]*(?P<verdict>(?:not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?)"
+                          r"[ \t]*\.?[ \t]*$", re.IGNORECASE)
 # Numbering, bullets and tags in front of a service name.
 SERVICE_LEAD = re.compile(rf"^(?:(?:{ITEM_NUMBER}|{BULLET})\s+|{ITEM_TAG}\s*)+", re.IGNORECASE)
 QUESTION_WORDING = re.compile(
@@ -498,6 +501,8 @@ class LetterReader:
                 raw = raw[: raw.lower().rfind(word.lower())]
             elif decision is None and STATEMENT_TAIL.search(raw):
                 decision = decision_of(STATEMENT_TAIL.search(raw).group(0))
+            elif decision is None and VERDICT_TAIL.search(raw):
+                decision = decision_of(VERDICT_TAIL.search(raw).group("verdict"))
             elif re.search(r"\?", raw):
                 after = raw[raw.rfind("?") + 1:]
                 decision = decision_of(after) if after.strip() else None
