@@ -28,10 +28,12 @@ _NEGATIVE = [
     r"\b(?:is|was|are|were|remains?|be)\s+(?:hereby\s+)?upheld\b", r"\bupheld\b", r"\buphold(?:s|ing)?\b",
     r"\b(?:is|was|are|were)\s+(?:therefore\s+|thus\s+|hence\s+)?denied\b", r"\bdenial\s+(?:is|was)\s+(?:upheld|affirmed|sustained|maintained)\b",
     r"\b(?:denial|decision)\s+stands\b", r"\bdenied\b", r"\bnot\s+(?:shown|found)\s+to\s+be\s+necessary",
+    r"\bneither\b[^.]{0,160}?\b(?:is|was|are|were)\s+medically\s+necessary",
 ]
 _POSITIVE = [
     r"\bmedically\s+necessary\b", r"\bmedical\s+necessity\s+(?:is|was|has\s+been)\s+(?:established|demonstrated|met|supported)",
     r"\boverturn(?:ed|s|ing)?\b", r"\breversed\b", r"\bcertified\b", r"\bcertify\b", r"\bapproved\b",
+    r"\brecommend(?:s|ed)?\s+(?:its\s+)?approval\b",
     r"\b(?:is|are|was|were)\s+(?:therefore\s+|thus\s+)?(?:supported|warranted|indicated|appropriate|recommended|established)\b",
 ]
 _NEG = re.compile("|".join(_NEGATIVE), re.IGNORECASE)
@@ -47,12 +49,23 @@ DECISION_WORD = re.compile(
     r"approved|not\s+medically\s+necessary|medically\s+necessary)", re.IGNORECASE)
 
 
+# "The denial (of Soma) is affirmed", "the non-certification is overturned": a verdict on
+# the denial itself, whatever other decision words the sentence holds.
+_DENIAL_VERDICT = re.compile(
+    r"\b(?:denial|non-?\s?certification|adverse\s+determination)(?:\s+of\s+[^.]{0,60}?)?\s+(?:is|was|are|were|be|has\s+been)"
+    r"\s+(?:not\s+)?(?:hereby\s+)?(?P<verb>upheld|affirmed|sustained|maintained|overturned|reversed|rescinded)\b",
+    re.IGNORECASE)
+
+
 def decision_of(phrase: str) -> str | None:
     """``upheld``/``overturned`` for a phrase that states a decision, else ``None``."""
-    admin = _ADMIN_DECISION.search(phrase)
+    admin = _ADMIN_DECISION.search(phrase) or _DENIAL_VERDICT.search(phrase)
     if admin:
         verb = admin.group("verb").lower()
-        return UPHELD if verb.startswith(("uphe", "uphold", "affirm", "sustain")) else OVERTURNED
+        upheld = verb.startswith(("uphe", "uphold", "affirm", "sustain", "maintain"))
+        if re.search(r"\bnot\s+$", phrase[admin.start():admin.start("verb")]):
+            upheld = not upheld  # "the utilization review denial is not upheld"
+        return UPHELD if upheld else OVERTURNED
     if _NEG.search(phrase):
         return UPHELD
     if _POS.search(phrase):
@@ -63,13 +76,14 @@ def decision_of(phrase: str) -> str | None:
 # A sentence that concludes on a request: names the request / item and states necessity.
 _CONCLUSION = re.compile(
     r"(?:medically\s+necessary|medical\s+necessity|non-?\s?certifi|\bcertified\b|\bupheld\b|\boverturned\b|"
-    r"\bdenied\b|\bapproved\b|\bwarranted\b|\bsupported\b|\bnot\s+recommended\s+as\b|\bappropriate\b)",
+    r"\bdenied\b|\bapproved\b|\bwarranted\b|\bsupported\b|\bnot\s+recommended\s+as\b|\bappropriate\b|"
+    r"\baffirmed\b|\breversed\b|\brecommend(?:s|ed)?\s+(?:its\s+)?approval\b)",
     re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)", re.DOTALL)
 # Quoted guideline text says "recommended"/"not recommended" about treatments in
 # general; only sentences that speak of the request (or of necessity) are conclusions.
 _ABOUT_REQUEST = re.compile(
-    r"\brequest|\bmedically\s+necessary|medical\s+necessity|\bcertif|\bupheld\b|\boverturned\b|"
+    r"\brequest|\bmedically\s+necessary|medical\s+necessity|\bcertif|\bupheld\b|\boverturned\b|\bdenial\b|\bapproval\b|"
     r"\btherefore\b|\bthus\b|\bas\s+such\b|\bconsequently\b|\baccordingly\b", re.IGNORECASE)
 
 

@@ -20,10 +20,10 @@ from .textview import CleanText, clean, runs_on, squash
 # How letters number their items: "1.", "(2)", "b)", "III." (Roman numerals in some layouts).
 ITEM_NUMBER = r"\(?(?:\d{1,2}|[IVX]{1,5}|[ivx]{1,5}|[a-zA-Z])[.)]"
 # List bullets, including the private-use glyphs that PDF extraction leaves for Symbol-font bullets.
-BULLET = r"[\u2022\u25aa\u25cf\u25e6\u00b7\uf0b7\uf0a7*\-]"
+BULLET = r"(?:[\u2022\u25aa\u25cf\u25e6\u00b7\uf0b7\uf0a7*\-]|o(?=[ \t]))"  # and Word's "o" bullet
 # A tag that introduces an item's name: "Item #1:", "Issue 2 of 3:", "Disputed Item:", "Request:".
 ITEM_TAG = (r"(?:disputed\s+|requested\s+)?(?:item|issue|request|service)(?:\s+(?:at|in)\s+dispute)?[ \t]*"
-            r"(?:(?:(?:#|no\.?)[ \t]*)?(?:\d{1,2}|[IVX]{1,5}|[A-Za-z](?![A-Za-z]))(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*[:.)]"
+            r"(?:(?:(?:#|no\.?)[ \t]*)?(?:\d{1,2}|[IVX]{1,5}|[A-Za-z](?![A-Za-z]))(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*(?:[:.)]|--|[\u2013\u2014])"
             r"|:)")  # a number, or at least a colon: "request." ends a sentence
 # An outcome written under the item's name: "Decision: Upheld", "DETERMINATION - OVERTURNED", "Upheld".
 OUTCOME_TAG = r"(?:(?:final[ \t]+|imr[ \t]+)?(?:decision|determination|outcome|result)[ \t]*[:\-][ \t]*)?"
@@ -99,17 +99,22 @@ TAGGED_ITEM = re.compile(rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?{ITEM_TAG}[ \t]*(?P<s
 # "X -- NOT MEDICALLY NECESSARY" in an issues list: a verdict after a dash or colon.
 VERDICT_TAIL = re.compile(r"(?:--|[\-\u2013\u2014:])[ \t]*(?P<verdict>(?:not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?)"
                           r"[ \t]*\.?[ \t]*$", re.IGNORECASE)
+# A summary's outcome by item number or letter: "Items 1 and 3: upheld", "Item B - the denial is affirmed".
+NUMBERED_OUTCOME = re.compile(
+    r"\bitems?\s+(?:(?:no\.?|#)\s*)?(?P<refs>(?:\d{1,2}|[A-H]\b)(?:\s*(?:,|and|&)\s*(?:(?:no\.?|#)\s*)?(?:\d{1,2}|[A-H]\b))*)"
+    r"(?:\s*\([^)\n]{0,200}\))?\s*[:\-\u2013\u2014]\s*(?P<verdict>[^.;\n]{1,120})", re.IGNORECASE)
 # Numbering, bullets and tags in front of a service name.
 SERVICE_LEAD = re.compile(rf"^(?:(?:{ITEM_NUMBER}|{BULLET})\s+|{ITEM_TAG}\s*)+", re.IGNORECASE)
 QUESTION_WORDING = re.compile(
     r"^(?:(?:is|was|were|are)\s+)?(?:the\s+)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
     r"pending|disputed|additional|continued|associated|related)\s+)*(?:requests?|treatment\s+requests?)\s+(?:for|of)\s+"
     r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*"
-    r"|^(?:is|was|were|are)\s+(?:(?:a|an|the)\s+)?",  # "Is a stellate ganglion block medically necessary?"
+    r"|^(?:whether\s+|(?:is|was|were|are)\s+)(?:(?:a|an|the)\s+)?(?:requested\s+)?",  # "Is a/the requested X ...?"
     re.IGNORECASE)
 TRAILING_WORDING = re.compile(
     r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:not\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
-    r"medically\s+necessary\s+and\s+appropriate|upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
+    r"medically\s+necessary\s+and\s+appropriate|medically\s+necessary\s+for\s+the\s+treatment\s+of\s+[^\n]{0,80}|"
+    r"upheld|overturned|uphold|overturn|certified|non-?\s?certified|"
     r"denied|approved|(?:(?:final|imr)\s+)?(?:decision|determination|denial|outcome|result))\b)+[\s?.]*$"
     r"|[\s?.:\-\u2013\u2014]+$",  # and the label or dashes left between a name and its outcome
     re.IGNORECASE)
@@ -641,13 +646,29 @@ class LetterReader:
             r"(?:final\s+)?(?:determination|decision|outcome)\s*:?\s*(?P<word>upheld|uphold|overturned|overturn)\b",
             view.text, re.IGNORECASE)
         overall = decision_of(outcome.group("word")) if outcome else None
+        by_number = self._numbered_outcomes(view.text)
         for draft in missing:
             if draft.rationale and draft.rationale[1] > draft.rationale[0]:
                 draft.decision = self._closing_decision(conclusions(view.text[slice(*draft.rationale)], draft.rationale[0]))
+            if draft.decision is None:
+                # "Items 1 and 3: upheld. Item 2: overturned." refers to the items in list order.
+                draft.decision = by_number.get(drafts.index(draft) + 1)
             if draft.decision is None and overall and (len(drafts) == 1 or all(d.decision in (None, overall) for d in drafts)):
                 draft.decision = overall
             if draft.decision is None:
                 draft.notes.append(f"no decision stated for '{draft.anchor.service}'")
+
+    @staticmethod
+    def _numbered_outcomes(text: str) -> dict[int, str]:
+        """Decisions a summary states by item number or letter: {1: "upheld", 2: "overturned"}."""
+        found: dict[int, str] = {}
+        for match in NUMBERED_OUTCOME.finditer(text):
+            decision = decision_of(match.group("verdict"))
+            if not decision:
+                continue
+            for ref in re.findall(r"\d{1,2}|\b[A-Ha-h]\b", match.group("refs")):
+                found.setdefault(int(ref) if ref.isdigit() else ord(ref.upper()) - ord("A") + 1, decision)
+        return found
 
     def _item(self, view: CleanText, draft: Draft) -> Item:
         def citation(rng):
