@@ -68,8 +68,11 @@ DECIDED_HEADING = re.compile(
 )
 # A numbered name line standing alone over its block ("1. Norco 10/325mg #120", blank line,
 # then the guideline and rationale labels); the decision is in the block or a summary list.
-NUMBERED_NAME = re.compile(rf"^[ \t]*{ITEM_NUMBER}[ \t]+(?P<service>[^\n]{{2,200}}?)[ \t]*\n[ \t]*\n",
-                           re.IGNORECASE | re.MULTILINE)
+# Also an unnumbered "Retrospective request for X (DOS ...)" line standing alone.
+NUMBERED_NAME = re.compile(
+    rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]+(?P<service>[^\n]{{2,200}}?)"
+    r"|(?P<request>(?:(?:retrospective|prospective|concurrent)\s+)?requests?\s+for\s+[^\n]{2,200}?))[ \t]*\n[ \t]*\n",
+    re.IGNORECASE | re.MULTILINE)
 # An outcome on a line of its own: "DETERMINATION: UPHOLD", "Decision: Overturned".
 OUTCOME_LINE = re.compile(
     r"^[ \t]*(?:(?:final\s+|imr\s+)?(?:determination|decision|outcome|result)\s*[:\-]?\s*)?"
@@ -109,7 +112,8 @@ QUESTION_WORDING = re.compile(
     r"^(?:(?:is|was|were|are)\s+)?(?:the\s+)?(?:(?:retrospective|retro|prospective|concurrent|current|outstanding|"
     r"pending|disputed|additional|continued|associated|related)\s+)*(?:requests?|treatment\s+requests?)\s+(?:for|of)\s+"
     r"(?:(?:a|an|the)\s+)?|^(?:(?:retrospective|retro|prospective)\s+)?requests?\s*:\s*"
-    r"|^(?:whether\s+|(?:is|was|were|are)\s+)(?:(?:a|an|the)\s+)?(?:requested\s+)?",  # "Is a/the requested X ...?"
+    r"|^(?:whether\s+|(?:is|was|were|are)\s+)(?:(?:a|an|the)\s+)?(?:requested\s+)?"  # "Is a/the requested X ...?"
+    r"|^regarding\s+",  # "Regarding the request for X:"
     re.IGNORECASE)
 TRAILING_WORDING = re.compile(
     r"(?:[\s,;:\-]+(?:(?:is|was|were|are)\s+)?(?:not\s+)?(?:(?:medically\s+)?necessary|(?:and|or)(?:\s+appropriate)?|"
@@ -303,16 +307,17 @@ class LetterReader:
     def _named_anchors(self, text: str, start: int, end: int) -> list[Anchor]:
         """Bare numbered name lines that head a block with guideline or rationale labels."""
         matches = [m for m in NUMBERED_NAME.finditer(text, start, end)
-                   if not m.group("service").rstrip().endswith((".", ";", ":", "?"))]
+                   if not (m.group("service") or m.group("request")).rstrip().endswith((".", ";", "?"))]
         anchors = []
         for match, following in zip(matches, matches[1:] + [None]):
             block_end = following.start() if following else end
             if not (CLAIMS_LABEL.search(text, match.end(), block_end) or REVIEWER_LABEL.search(text, match.end(), block_end)
                     or RATIONALE_LABEL.search(text, match.end(), block_end)):
                 continue
-            service = clean_service(match.group("service"))
+            group = "service" if match.group("service") else "request"
+            service = clean_service(match.group(group))
             if service and not NOT_A_SERVICE.search(service) and not SENTENCE_VERB_END.search(service):
-                anchors.append(Anchor(match.start("service"), match.end("service"), service, None))
+                anchors.append(Anchor(match.start(group), match.end(group), service, None))
         return anchors
 
     def _tagged_anchors(self, text: str, start: int, end: int) -> list[Anchor]:

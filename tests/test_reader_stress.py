@@ -49,13 +49,12 @@ def test_stress_set_reads_to_the_bar():
     precision, recall = tp / n_pred, tp / n_gold
     f1 = 2 * precision * recall / (precision + recall)
     # stress-01..30 read perfectly; 31..66 came later, written to break the reader, and
-    # ten of them still do (item F1 0.966, decisions 0.985 when added): a wrapped heading
-    # split by a page footer (32, 34), "1) Regarding the request for X:" (35), columns
-    # interleaved on one line (40), a "|" table with a date column (41), a numbered list
-    # with one shared rationale (48), one unnumbered "Retrospective request" heading (60),
+    # eight of them still do (the whole set: item F1 0.981, decisions 0.985): a wrapped
+    # heading split by a page footer (32, 34), columns interleaved on one line (40), a "|"
+    # table with a date column (41), a numbered list with one shared rationale (48),
     # rationales naming items only by letter or number (64, 65), "is not supported" (66).
     # The bar catches regressions; raise it as those are fixed.
-    assert f1 >= 0.96
+    assert f1 >= 0.975
     assert agree / tp >= 0.98
 
 
