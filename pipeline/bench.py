@@ -98,19 +98,14 @@ def _score_process(inputs: Path, workers: int, out: Path) -> tuple[float, float]
                               str(workers), "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, cwd=PROJECT_ROOT)
     peak = 0.0
-    sampled = True
     while child.poll() is None:
-        rss = _tree_rss_mb(child.pid)
-        if rss is None:
-            sampled = False
-        else:
-            peak = max(peak, rss)
+        peak = max(peak, _tree_rss_mb(child.pid) or 0.0)  # None: no /proc, or the run just ended
         time.sleep(0.2)
     stdout, stderr = child.communicate()
     values = dict(line.split() for line in stdout.splitlines() if line.startswith(("SECONDS", "MAXRSS")))
     if "SECONDS" not in values:
         raise RuntimeError(f"imr score failed in the benchmark: {stderr[-2000:]}")
-    if not sampled or not peak:  # no /proc: the process's own peak, an upper bound
+    if not peak:  # no /proc: the process's own peak, an upper bound
         peak = float(values["MAXRSS"])
     return float(values["SECONDS"]), peak
 

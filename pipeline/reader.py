@@ -644,20 +644,21 @@ class LetterReader:
     # Decisions the items themselves do not state ----------------------------------------
 
     def _outcome_fallback(self, view: CleanText, drafts: list[Draft], letter: Letter) -> None:
-        missing = [d for d in drafts if d.decision is None]
-        if not missing:
+        if all(d.decision is not None for d in drafts):
             return
         outcome = re.search(
             r"(?:final\s+)?(?:determination|decision|outcome)\s*:?\s*(?P<word>upheld|uphold|overturned|overturn)\b",
             view.text, re.IGNORECASE)
         overall = decision_of(outcome.group("word")) if outcome else None
         by_number = self._numbered_outcomes(view.text)
-        for draft in missing:
+        for number, draft in enumerate(drafts, 1):
+            if draft.decision is not None:
+                continue
             if draft.rationale and draft.rationale[1] > draft.rationale[0]:
                 draft.decision = self._closing_decision(conclusions(view.text[slice(*draft.rationale)], draft.rationale[0]))
             if draft.decision is None:
                 # "Items 1 and 3: upheld. Item 2: overturned." refers to the items in list order.
-                draft.decision = by_number.get(drafts.index(draft) + 1)
+                draft.decision = by_number.get(number)
             if draft.decision is None and overall and (len(drafts) == 1 or all(d.decision in (None, overall) for d in drafts)):
                 draft.decision = overall
             if draft.decision is None:

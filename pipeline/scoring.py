@@ -20,6 +20,10 @@ from .sources import RawText
 
 DEFAULT_TAGGER = MODELS_DIR / "tagger"
 DEFAULT_REASONS = MODELS_DIR / "reasons"
+# The libraries whose versions decide how each artifact reads: spaCy's own files, and
+# for the reasons JSON plus a pickle-free .npz, numpy alone.
+TAGGER_LIBRARIES = ("spacy",)
+REASONS_LIBRARIES = ("numpy",)
 
 
 def load_tagger(path: Path = DEFAULT_TAGGER):
@@ -27,7 +31,7 @@ def load_tagger(path: Path = DEFAULT_TAGGER):
 
     from . import tagger  # noqa: F401  (registers the components and extensions)
 
-    artifacts.verify(path, libraries=("spacy",))
+    artifacts.verify(path, libraries=TAGGER_LIBRARIES)
     # The saved tokenizer is spaCy's English default, which the config already builds;
     # reading it again from disk re-adds every special case (~0.6 s of start-up). A test
     # checks that the two are the same, should the tokenizer ever be customised.
@@ -35,8 +39,7 @@ def load_tagger(path: Path = DEFAULT_TAGGER):
 
 
 def load_reasons(path: Path = DEFAULT_REASONS) -> LinearReasons:
-    # Arrays and JSON, no pickle: only numpy's version matters to how they read.
-    artifacts.verify(path, libraries=("numpy",))
+    artifacts.verify(path, libraries=REASONS_LIBRARIES)
     return LinearReasons.load(path)
 
 
@@ -130,8 +133,8 @@ def score_stream(raws: Iterable[RawText], workers: int = 1, tagger_path: Path = 
     import multiprocessing
 
     # Check the models here: a worker whose initializer fails is restarted by the pool forever.
-    artifacts.verify(tagger_path, libraries=("spacy",))
-    artifacts.verify(reasons_path, libraries=("numpy",))
+    artifacts.verify(tagger_path, libraries=TAGGER_LIBRARIES)
+    artifacts.verify(reasons_path, libraries=REASONS_LIBRARIES)
     context = multiprocessing.get_context("spawn")  # no model state copied half-initialised
     with context.Pool(workers, initializer=_init_worker, initargs=(str(tagger_path), str(reasons_path))) as pool:
         # imap keeps input order and reads ahead lazily, so memory stays flat.
