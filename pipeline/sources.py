@@ -1,6 +1,6 @@
 """Turning command-line inputs into raw letter texts, one record per input.
 
-Inputs are ``.txt`` files, ``.pdf`` files (text layer, through pypdf), ``.jsonl``
+Inputs are ``.txt`` files, ``.pdf`` files (text layer, through PDFium), ``.jsonl``
 files of ``{"id", "text"}`` records, or folders searched recursively. Anything that
 cannot be read becomes a ``RawText`` with an ``error`` and an ``error_kind`` that a
 person can act on; the batch always goes on.
@@ -53,29 +53,43 @@ def decode_text(data: bytes, letter_id: str, source: str) -> RawText:
     return RawText(id=letter_id, text=text, source=source, warnings=warnings)
 
 
-def read_pdf(path: Path, letter_id: str) -> RawText:
-    """The text layer of a PDF, pages joined by form feeds."""
-    import pypdf  # imported here: start-up of the text-only path stays light
-    from pypdf.errors import PdfReadError
+# PDFium's text carries CRLF line ends and U+FFFE where a word was hyphenated over a line end.
+PDF_TEXT_MAP = str.maketrans({"\ufffe": "-", "\ufeff": None})
 
+
+def read_pdf(path: Path, letter_id: str) -> RawText:
+    """The text layer of a PDF through PDFium, pages joined by form feeds.
+
+    DWC's letters are AES-encrypted with an empty user password: PDFium opens them as a
+    viewer would, with no prompt and no extra package. A PDF that needs a real password
+    is ``pdf_encrypted``; one PDFium cannot parse is ``pdf_corrupt``.
+    """
     source = str(path)
     try:
-        reader = pypdf.PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    return _error(letter_id, source, "pdf_encrypted",
-                                  "encrypted PDF: remove the password, then read it again")
-            except Exception:
-                return _error(letter_id, source, "pdf_encrypted",
-                              "encrypted PDF: remove the password, then read it again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError, AssertionError) as exc:
-        return _error(letter_id, source, "pdf_corrupt", f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})")
-    except Exception as exc:  # pypdf raises many kinds; one bad file must not stop a batch
-        return _error(letter_id, source, "pdf_corrupt", f"unreadable PDF ({type(exc).__name__}: {exc})")
-    text = "\n\f".join(pages)
+        import pypdfium2 as pdfium  # imported here: start-up of the text-only path stays light
+        import pypdfium2.raw as pdfium_raw
+    except ImportError as exc:  # a broken install, not a broken file
+        return _error(letter_id, source, "dependency_missing",
+                      f"cannot read PDFs: the pypdfium2 package is missing ({exc}); reinstall imr-reader")
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) in (pdfium_raw.FPDF_ERR_PASSWORD, pdfium_raw.FPDF_ERR_SECURITY):
+            return _error(letter_id, source, "pdf_encrypted", "encrypted PDF: remove the password, then read it again")
+        return _error(letter_id, source, "pdf_corrupt", f"corrupt or unreadable PDF ({exc})")
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").translate(PDF_TEXT_MAP))
+            textpage.close()
+            page.close()
+    except Exception as exc:  # a page PDFium cannot read must not stop a batch
+        return _error(letter_id, source, "pdf_corrupt", f"unreadable PDF page ({type(exc).__name__}: {exc})")
+    finally:
+        document.close()
+    text = "\n\f".join(page.rstrip("\n") for page in pages)
     if not text.strip():
         return _error(letter_id, source, "pdf_no_text", "no text layer: run OCR first")
     return RawText(id=letter_id, text=text, source=source)

@@ -13,7 +13,7 @@ from pipeline.sources import MAX_BYTES, iter_raw
 from letters_for_tests import EXPECTED, LETTERS, add_pdf_noise
 
 
-def make_pdf(path: Path, text: str | None, password: str | None = None) -> Path:
+def make_pdf(path: Path, text: str | None, password: str | None = None, algorithm: str = "RC4-128") -> Path:
     """A real PDF with a text layer (or none, with ``text=None``), written by fpdf2."""
     from fpdf import FPDF
 
@@ -27,14 +27,14 @@ def make_pdf(path: Path, text: str | None, password: str | None = None) -> Path:
         for line in text.split("\n"):
             pdf.multi_cell(0, 5, line.encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
-    if password:
+    if password is not None:
         import pypdf
 
         reader = pypdf.PdfReader(str(path))
         writer = pypdf.PdfWriter()
         for page in reader.pages:
             writer.add_page(page)
-        writer.encrypt(user_password=password, owner_password=password, algorithm="RC4-128")
+        writer.encrypt(user_password=password, owner_password=password or "owner", algorithm=algorithm)
         with open(path, "wb") as handle:
             writer.write(handle)
     return path
@@ -129,10 +129,24 @@ def test_unreadable_file(tmp_path, monkeypatch):
     assert "permission denied" in raw.error
 
 
-def test_encrypted_pdf_with_empty_password_is_read(tmp_path):
-    pdf = make_pdf(tmp_path / "open.pdf", LETTERS["fdl-issues"], password="")
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_encrypted_pdf_with_empty_password_is_read(tmp_path, algorithm):
+    # DWC publishes its letters AES-encrypted with an owner password and an empty user password.
+    pdf = make_pdf(tmp_path / "open.pdf", LETTERS["fdl-issues"], password="", algorithm=algorithm)
     (letter,) = read_all(pdf)
     assert letter.error is None and len(letter.items) == 2
+
+
+def test_pdf_needing_a_password_is_encrypted_not_corrupt(tmp_path):
+    pdf = make_pdf(tmp_path / "locked.pdf", LETTERS["fdl-issues"], password="secret", algorithm="AES-256")
+    (raw,) = list(iter_raw([pdf]))
+    assert raw.error_kind == "pdf_encrypted" and "password" in raw.error
+
+
+def test_pdf_text_has_plain_line_ends(tmp_path):
+    (raw,) = list(iter_raw([make_pdf(tmp_path / "a.pdf", LETTERS["fdl-issues"])]))
+    assert "\r" not in raw.text and "\ufffe" not in raw.text
+    assert "IMR ISSUES, DECISIONS AND RATIONALES" in raw.text
 
 
 def test_a_folder_of_a_thousand_mixed_files(tmp_path):
