@@ -32,30 +32,39 @@ def _items(letter):
     return [(item.service, item.decision) for item in letter.items]
 
 
-def test_stress_set_reads_to_the_bar():
+# Letters the reader still gets wrong, each with what defeats it. A fix turns its test into
+# an unexpected pass (strict), so this list shrinks as the reader learns.
+KNOWN_FAILURES = {
+    "stress-40": "columns interleaved on one line",
+    "stress-41": "a '|' table with a date column",
+    "stress-48": "a numbered list with one shared rationale",
+    "stress-64": "a rationale naming its item only by number",
+    "stress-65": "a rationale naming its item only by letter",
+    "stress-66": "'is not supported' as the only conclusion",
+}
+STRESS_LETTERS = sorted(STRESS_DIR.glob("*.txt"))
+
+
+def test_stress_set_is_all_there():
+    assert len(STRESS_LETTERS) >= 66
+    assert set(KNOWN_FAILURES) <= {path.stem for path in STRESS_LETTERS}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(path, id=path.stem, marks=[pytest.mark.xfail(reason=KNOWN_FAILURES[path.stem], strict=True)]
+                 if path.stem in KNOWN_FAILURES else [])
+    for path in STRESS_LETTERS])
+def test_stress_letter_reads_exactly(path):
+    """Every gold item found, no other item, each with the gold decision."""
     scorer = _scorer()
-    tp = n_gold = n_pred = agree = 0
-    for path in sorted(STRESS_DIR.glob("*.txt")):
-        gold = parse_source(path)
-        read = read_text(gold.text, gold.id)
-        g = [{"service": i.service, "decision": i.decision} for i in gold.items]
-        p = [{"service": i.service, "decision": i.decision} for i in read.items]
-        pairs = scorer.match_items(g, p)
-        tp += len(pairs)
-        n_gold += len(g)
-        n_pred += len(p)
-        agree += sum(g[gi]["decision"] == p[pi]["decision"] for gi, pi in pairs)
-    assert n_gold >= 200
-    precision, recall = tp / n_pred, tp / n_gold
-    f1 = 2 * precision * recall / (precision + recall)
-    # stress-01..30 read perfectly; 31..66 came later, written to break the reader, and
-    # eight of them still do (the whole set: item F1 0.981, decisions 0.985): a wrapped
-    # heading split by a page footer (32, 34), columns interleaved on one line (40), a "|"
-    # table with a date column (41), a numbered list with one shared rationale (48),
-    # rationales naming items only by letter or number (64, 65), "is not supported" (66).
-    # The bar catches regressions; raise it as those are fixed.
-    assert f1 >= 0.975
-    assert agree / tp >= 0.98
+    gold = parse_source(path)
+    read = read_text(gold.text, gold.id)
+    g = [{"service": i.service, "decision": i.decision} for i in gold.items]
+    p = [{"service": i.service, "decision": i.decision} for i in read.items]
+    pairs = scorer.match_items(g, p)
+    assert len(pairs) == len(g) == len(p), (_items(gold), _items(read))
+    assert [(g[gi]["decision"], p[pi]["decision"]) for gi, pi in pairs] == \
+        [(g[gi]["decision"], g[gi]["decision"]) for gi, pi in pairs]
 
 
 # Items named one way, decided another ---------------------------------------------------

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import layouts
-from .decisions import UPHELD, Conclusion, conclusions, decision_of
-from .letters import Item, Letter, Section
-from .sources import RawText
-from .textview import CleanText, clean, runs_on, squash
+from .. import layouts
+from ..decisions import UPHELD, Conclusion, conclusions, decision_of
+from ..letters import Item, Letter, Section
+from ..sources import RawText
+from ..textview import CleanText, clean, runs_on, squash
+from . import published
 
 # How letters number their items: "1.", "(2)", "b)", "III." (Roman numerals in some layouts).
 ITEM_NUMBER = r"\(?(?:\d{1,2}|[IVX]{1,5}|[ivx]{1,5}|[a-zA-Z])[.)]"
@@ -245,6 +246,17 @@ class LetterReader:
             by_name.setdefault(name, []).append((start, end))
         issues = by_name.get("issues", [])
         rationale = by_name.get("rationale", [])
+        published_drafts = self._published_items(text, issues)
+        if published_drafts:
+            # A written letter may use the published head form for some items and another
+            # form for the rest: the finders below then see more of them.
+            written = self._written_items(view, issues, rationale, by_name, fmt)
+            return written if len(written) > len(published_drafts) else published_drafts
+        return self._written_items(view, issues, rationale, by_name, fmt)
+
+    def _written_items(self, view: CleanText, issues, rationale, by_name, fmt: str | None) -> list[Draft]:
+        """Items by the finders for written layouts: headed, numbered, questions, issue lists."""
+        text = view.text
         if fmt == layouts.PROFESSIONAL_REVIEW or (rationale and not self._has_item_blocks(text, issues)):
             drafts = self._review_items(view, issues, rationale, by_name.get("guidelines", []))
             if drafts:
@@ -268,6 +280,21 @@ class LetterReader:
             # A summary list of outcomes may stand outside the item section (a cover page).
             self._borrow_decisions(best, self._labelled_anchors(text, 0, len(text)))
         return self._blocks(view, best, regions)
+
+    @staticmethod
+    def _published_items(text: str, issues) -> list[Draft]:
+        """Items of the published MAXIMUS form (``published``), read line by line."""
+        drafts = []
+        for start, end in issues:
+            for item in published.read_items(text, start, end):
+                service = clean_service(text[slice(*item.name)])
+                if not service or NOT_A_SERVICE.search(service):
+                    continue  # "Decision: Overturned" under a tagged name is a label line, not an item
+                anchor = Anchor(item.name[0], item.name[1], service, item.decision)
+                drafts.append(Draft(anchor=anchor, block=item.parts.get("rationale", item.name), decision=item.decision,
+                                    claims=item.parts.get("claims"), reviewer=item.parts.get("reviewer"),
+                                    rationale=item.parts.get("rationale")))
+        return drafts
 
     @staticmethod
     def _substance(anchors: list[Anchor], regions) -> int:
