@@ -4,7 +4,8 @@ Items are paired one-to-one by the token-set Jaccard similarity of their
 normalised services (at least 0.5, best pairs first, ties to the nearer position);
 reasons are counted over every gold upheld item, an unmatched one predicting
 nothing; spans are counted exactly and by one-to-one character overlap per label;
-negation accuracy is over overlap pairs. The reference scorer in the shared
+negation accuracy is over overlap pairs; evidence accuracy, where the gold marks
+evidence, is the share of correctly predicted reasons whose evidence overlaps it. The reference scorer in the shared
 tools computes the same numbers; a test holds the two together.
 """
 from __future__ import annotations
@@ -71,6 +72,15 @@ def overlap_pairs(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]
     return pairs
 
 
+def evidence_ranges(value) -> list[tuple[int, int]]:
+    """Evidence written as [start, end] or [[start, end], ...], as a list of pairs."""
+    if not value:
+        return []
+    if isinstance(value[0], int):
+        return [(value[0], value[1])]
+    return [(int(a), int(b)) for a, b in value]
+
+
 def read_jsonl(path: Path) -> dict[str, dict]:
     records = {}
     with open(path, encoding="utf-8") as handle:
@@ -93,6 +103,8 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     exact = {label: Counter() for label in labels}
     loose = {label: Counter() for label in labels}
     negation_right = negation_total = 0
+    evidence_hits = evidence_total = 0
+    gold_has_evidence = False
     for letter_id, g in gold.items():
         p = pred.get(letter_id, {})
         g_items, p_items = g.get("items", []), p.get("items") or []
@@ -107,6 +119,7 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
                 decided += 1
                 right += p_item.get("decision") == g_item["decision"]
             is_upheld = g_item["decision"] == "upheld"
+            gold_has_evidence = gold_has_evidence or bool(g_item.get("evidence"))
             gold_set = set(g_item.get("reasons", [])) if is_upheld else set()
             pred_set = set(p_item.get("reasons", [])) if p_item else set()
             unknown.update(pred_set - set(reasons))
@@ -116,6 +129,11 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
             for reason in reasons:
                 if reason in gold_set and reason in pred_set:
                     per_reason[reason]["tp"] += 1
+                    gold_ranges = evidence_ranges((g_item.get("evidence") or {}).get(reason))
+                    if gold_ranges:  # does the predicted evidence point at a sentence that states it?
+                        evidence_total += 1
+                        pred_ranges = evidence_ranges((p_item.get("evidence") or {}).get(reason))
+                        evidence_hits += any(ps < ge and pe > gs for gs, ge in gold_ranges for ps, pe in pred_ranges)
                 elif reason in pred_set:
                     per_reason[reason]["fp"] += 1
                 elif reason in gold_set:
@@ -139,7 +157,7 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     for counts in per_reason.values():
         totals.update(counts)
     overlap = {label: prf(c["tp"], c["fp"], c["fn"]) for label, c in loose.items()}
-    return {
+    result = {
         "letters": len(gold),
         "letters_missing_from_predictions": sum(1 for i in gold if i not in pred),
         "letters_with_error": sum(1 for i in gold if i in pred and pred[i].get("error")),
@@ -157,6 +175,10 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         "spans_overlap_macro_f1": round(sum(v["f1"] for v in overlap.values()) / len(labels), 4),
         "negation_accuracy": round(negation_right / negation_total, 4) if negation_total else 0.0,
     }
+    if gold_has_evidence:  # only where the gold marks evidence, as the reference scorer does
+        result["evidence"] = {"accuracy": round(evidence_hits / evidence_total, 4) if evidence_total else 0.0,
+                              "scored": evidence_total}
+    return result
 
 
 def format_table(result: dict) -> list[str]:
@@ -175,4 +197,8 @@ def format_table(result: dict) -> list[str]:
         lines.append(f"spans {label:10s} exact F1 {e['f1']:.3f}  overlap P {o['precision']:.3f}"
                      f" R {o['recall']:.3f} F1 {o['f1']:.3f}  n={o['support']}")
     lines.append(f"negation accuracy {result['negation_accuracy']:.3f}")
+    evidence = result.get("evidence")
+    if evidence:
+        lines.append(f"evidence   {evidence['accuracy']:.3f} of {evidence['scored']} correct reasons point at a gold "
+                     "evidence range")
     return lines

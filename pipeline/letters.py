@@ -8,7 +8,8 @@ was read.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -114,6 +115,42 @@ class Item:
 
 
 @dataclass
+class LetterHeader:
+    """The case header and the reviewer's credentials, as the letter states them (absent: ``None``)."""
+
+    case_number: str | None = None
+    date_assigned: dt.date | None = None
+    date_of_injury: dt.date | None = None
+    decision_date: dt.date | None = None
+    ur_denial_date: dt.date | None = None
+    priority: str | None = None
+    application_received: dt.date | None = None
+    licensure_states: list[str] | None = None
+    specialties: list[str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: (value.isoformat() if isinstance(value, dt.date) else value)
+                for f in fields(self) for value in [getattr(self, f.name)]}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> "LetterHeader":
+        values = {}
+        for f in fields(cls):
+            value = raw.get(f.name)
+            if value is not None and f.name in DATE_FIELDS:
+                value = dt.date.fromisoformat(value)
+            values[f.name] = value
+        return cls(**values)
+
+    def filled(self) -> list[str]:
+        """Names of the fields the letter carried."""
+        return [f.name for f in fields(self) if getattr(self, f.name) not in (None, [])]
+
+
+DATE_FIELDS = ("date_assigned", "date_of_injury", "decision_date", "ur_denial_date", "application_received")
+
+
+@dataclass
 class Letter:
     id: str
     text: str
@@ -127,6 +164,7 @@ class Letter:
     source: str | None = None
     # Generated letters name the template family that produced them.
     family: str | None = None
+    header: LetterHeader | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "text": self.text}
@@ -134,6 +172,8 @@ class Letter:
             out["format"] = self.format
         out["items"] = [item.to_json() for item in self.items]
         out["spans"] = [span.to_json() for span in self.spans]
+        if self.header is not None:
+            out["header"] = self.header.to_json()
         if self.sections:
             out["sections"] = [section.to_json() for section in self.sections]
         if self.warnings:
@@ -161,6 +201,7 @@ class Letter:
             error_kind=raw.get("error_kind"),
             source=raw.get("source"),
             family=raw.get("family"),
+            header=LetterHeader.from_json(raw["header"]) if raw.get("header") else None,
         )
 
     def to_jsonl_line(self) -> str:

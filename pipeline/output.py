@@ -13,7 +13,10 @@ from pathlib import Path
 
 from .letters import Letter
 
-CSV_COLUMNS = ["letter_id", "source", "format", "error", "item", "service", "decision", "reasons",
+# The header fields an analyst groups by, one column each (lists joined with "; ").
+HEADER_COLUMNS = ["case_number", "decision_date", "date_of_injury", "ur_denial_date", "priority",
+                  "specialties", "licensure_states"]
+CSV_COLUMNS = ["letter_id", "source", "format", "error", *HEADER_COLUMNS, "item", "service", "decision", "reasons",
                "reason_scores", "claims_guideline", "reviewer_guideline", "rationale_start", "rationale_end"]
 
 
@@ -68,8 +71,10 @@ def done_ids(path: Path, fmt: str) -> Counter:
 
 
 def csv_rows(letter: Letter) -> list[dict]:
+    header = letter.header.to_json() if letter.header else {}
     base = {"letter_id": letter.id, "source": letter.source or "", "format": letter.format or "",
-            "error": letter.error or ""}
+            "error": letter.error or "",
+            **{c: "; ".join(v) if isinstance(v, list) else (v or "") for c in HEADER_COLUMNS for v in [header.get(c)]}}
     if not letter.items:
         return [{**base, "item": "", "service": "", "decision": "", "reasons": "", "reason_scores": "",
                  "claims_guideline": "", "reviewer_guideline": "", "rationale_start": "", "rationale_end": ""}]

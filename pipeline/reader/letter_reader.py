@@ -17,6 +17,8 @@ from ..letters import Item, Letter, Section
 from ..sources import RawText
 from ..textview import CleanText, clean, runs_on, squash
 from . import published
+from .header import read_header
+from .lines import classify
 
 # How letters number their items: "1.", "(2)", "b)", "III." (Roman numerals in some layouts).
 ITEM_NUMBER = r"\(?(?:\d{1,2}|[IVX]{1,5}|[ivx]{1,5}|[a-zA-Z])[.)]"
@@ -202,11 +204,15 @@ class LetterReader:
         letter.format = layouts.detect_format(view.text)
         sections = self._sections(view)
         letter.sections = [Section(name, *view.raw_range(s, e), heading=h) for name, s, e, h in sections]
+        summary = next((s for name, s, _, _ in sections if name in ("case_summary", "issues")), None)
+        letter.header, header_warnings = read_header(raw.text, view.raw_offset(summary) if summary else 4000)
+        letter.warnings.extend(header_warnings)
         drafts = self._items(view, sections, letter.format)
         if letter.format is None and not drafts:
             letter.error = "no IMR letter headings found: not an IMR final determination letter?"
             letter.error_kind = "not_imr"
             letter.sections = []
+            letter.header = None
             return letter
         if letter.format is None:
             letter.warnings.append("no IMR letter headings found; items read from their wording")
@@ -711,7 +717,7 @@ class LetterReader:
             return value or None
 
         rationale_range = view.raw_range(*draft.rationale) if draft.rationale else None
-        rationale = view.raw[slice(*rationale_range)] if rationale_range else None
+        rationale = without_furniture(view, *rationale_range) if rationale_range else None
         return Item(
             service=draft.anchor.service,
             decision=draft.decision,
@@ -750,6 +756,31 @@ class LetterReader:
             letter.warnings.append("text ends mid-sentence: the letter may be truncated")
         if any(item.decision is None for item in letter.items):
             letter.warnings.append("truncated or incomplete: some items have no decision")
+
+
+FURNITURE_KINDS = ("furniture", "rule")
+
+
+def without_furniture(view: CleanText, start: int, end: int) -> str:
+    """Raw ``text[start:end]`` with its lines of page furniture blanked out, character for character.
+
+    A rationale that runs over a page break holds the page's footer and header in the raw
+    text. Blanking each line the clean view dropped, or the line table calls furniture,
+    keeps every offset into the rationale an offset into the letter.
+    """
+    kept = [False] * (end - start)
+    for piece, raw_start in enumerate(view.raw_starts):
+        length = (view.starts[piece + 1] if piece + 1 < len(view.starts) else len(view.text)) - view.starts[piece]
+        for pos in range(max(raw_start, start), min(raw_start + length, end)):
+            kept[pos - start] = True
+    chars = list(view.raw[start:end])
+    for line in classify(view.raw, start, end):
+        content = [pos for pos in range(line.start, line.end) if not chars[pos - start].isspace()]
+        dropped = content and not any(kept[pos - start] for pos in content)
+        if dropped or (content and line.kind in FURNITURE_KINDS):
+            for pos in range(line.start, line.end):
+                chars[pos - start] = " "
+    return "".join(chars)
 
 
 def read_letter(raw: RawText) -> Letter:
