@@ -6,6 +6,7 @@ everything already read.
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class Summary:
     warned: int = 0
     formats: Counter = field(default_factory=Counter)
     decisions: Counter = field(default_factory=Counter)
+    started: float = field(default_factory=time.perf_counter)
 
     def add(self, letter: Letter) -> None:
         if letter.error:
@@ -40,8 +42,10 @@ class Summary:
         return sum(self.errors.values())
 
     def lines(self) -> list[str]:
+        seconds = max(time.perf_counter() - self.started, 1e-9)
         out = [f"letters read: {self.letters}   items found: {self.items}   "
-               f"letters with warnings: {self.warned}   inputs failed: {self.failed}"]
+               f"letters with warnings: {self.warned}   inputs failed: {self.failed}   "
+               f"({(self.letters + self.failed) / seconds:.1f} inputs/s)"]
         if self.formats:
             out.append("layouts: " + ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items())))
         if self.decisions:
@@ -62,11 +66,23 @@ def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
                          error=f"internal error while reading ({type(exc).__name__}: {exc}); please report it")
 
 
-def write_jsonl(letters: Iterable[Letter], handle: IO[str], summary: Summary) -> None:
-    for letter in letters:
+def counted(letters: Iterable[Letter], summary: Summary, show: bool) -> Iterator[Letter]:
+    """``letters``, each added to ``summary``; on a terminal, a progress bar with the rate and failures so far."""
+    from tqdm import tqdm
+
+    with tqdm(disable=not show, unit=" letters", file=sys.stderr) as bar:
+        for letter in letters:
+            summary.add(letter)
+            bar.update(1)
+            if letter.error:
+                bar.set_postfix(failed=summary.failed, refresh=False)
+            yield letter
+
+
+def write_jsonl(letters: Iterable[Letter], handle: IO[str], summary: Summary, show: bool = False) -> None:
+    for letter in counted(letters, summary, show):
         handle.write(letter.to_jsonl_line())
         handle.flush()
-        summary.add(letter)
 
 
 def open_output(out: Path | None) -> IO[str]:

@@ -25,7 +25,11 @@ def _report(summary: Summary) -> None:
         typer.echo(line, err=True)
 
 
-def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None) -> None:
+PROGRESS_OPTION = typer.Option(None, "--progress/--no-progress",
+                               help="Progress bar with letters/s and failures so far (default: on a terminal).")
+
+
+def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progress: Optional[bool] = None) -> None:
     """Read every input, let ``annotate`` add to each readable letter, write JSONL, report, exit."""
     summary = Summary()
     handle = open_output(out)
@@ -37,7 +41,7 @@ def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None) -> No
             yield letter
 
     try:
-        write_jsonl(letters(), handle, summary)
+        write_jsonl(letters(), handle, summary, show=sys.stderr.isatty() if progress is None else progress)
     finally:
         if handle is not sys.stdout:
             handle.close()
@@ -49,6 +53,7 @@ def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None) -> No
 def parse(
     inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output JSONL file (default: standard output)."),
+    progress: Optional[bool] = PROGRESS_OPTION,
 ) -> None:
     """Read letters into sections and disputed items (service, decision, citations, rationale).
 
@@ -57,7 +62,7 @@ def parse(
     `error_kind`. Prints a summary on standard error. Exit status: 0 when every input
     was read, 1 when at least one failed (the batch still completes), 2 on usage errors.
     """
-    _read_and_write(inputs, out)
+    _read_and_write(inputs, out, progress=progress)
 
 
 @app.command()
@@ -69,7 +74,7 @@ def score(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep what --out holds, skip those letters."),
     tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
     reasons: Path = typer.Option(None, "--reasons", help="Reason classifier directory (default models/reasons)."),
-    progress: bool = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    progress: Optional[bool] = PROGRESS_OPTION,
 ) -> None:
     """Score letters: items, decisions, denial reasons with probabilities and evidence, entity spans.
 
@@ -78,9 +83,8 @@ def score(
     An input that cannot be read gets an error record; the run goes on. Exit status:
     0 when every input was scored, 1 when some failed, 2 on usage errors or unusable models.
     """
-    from tqdm import tqdm
-
     from .artifacts import ArtifactError
+    from .batch import counted
     from .output import Writer, done_ids
     from .scoring import DEFAULT_REASONS, DEFAULT_TAGGER, score_stream
     from .sources import iter_raw
@@ -104,9 +108,8 @@ def score(
     writer = Writer(out, fmt, append=resume)
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        for letter in tqdm(score_stream(pending(), workers, tagger, reasons), disable=not show, unit=" letters"):
+        for letter in counted(score_stream(pending(), workers, tagger, reasons), summary, show):
             writer.write(letter)
-            summary.add(letter)
     except ArtifactError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
