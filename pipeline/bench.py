@@ -183,3 +183,76 @@ def run(n: int = 2000, seed: int = 101, workers: int | None = None, log=print) -
         "stages": [asdict(s) | {"letters_per_s": round(s.letters_per_s, 2)} for s in stages],
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
     }
+
+
+def default_pdf_dir() -> Path | None:
+    """The shared pool of real DWC letters, when this checkout sits beside it."""
+    folder = PROJECT_ROOT.parent / "shared" / "data" / "real-letters"
+    return folder if folder.is_dir() else None
+
+
+def run_pdf(folder: Path, n: int = 1000, workers: int | None = None, log=print) -> dict:
+    """Real PDFs from file to scored record, against the single-process floor of the same run.
+
+    The floor per letter is PDF text extraction alone plus the tokenizer alone on the
+    extracted text. The folder's PDFs are repeated (as links) up to ``n`` files, so that
+    start-up weighs in a large run as it does in real use.
+    """
+    import spacy
+
+    from .sources import iter_paths, read_pdf
+
+    workers = workers or os.cpu_count() or 1
+    pdfs = sorted(p for p in iter_paths([folder]) if p.suffix.lower() == ".pdf")
+    if not pdfs:
+        raise ValueError(f"no PDF files in {folder}")
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = Path(tmp) / "pdfs"
+        inputs.mkdir()
+        files = []
+        for number in range(max(n, len(pdfs))):
+            source = pdfs[number % len(pdfs)].resolve()
+            files.append(inputs / f"{number:06d}-{source.name}")
+            files[-1].symlink_to(source)
+        start = time.perf_counter()
+        texts = [read_pdf(path, path.stem).text for path in files]
+        extraction = StageTiming("PDF text alone", time.perf_counter() - start, len(files),
+                                 sum(len(t.split()) for t in texts))
+        words = extraction.words
+        log(f"{len(files)} PDF files ({len(pdfs)} distinct letters), {words} words")
+        tokenizer = spacy.blank("en").tokenizer
+
+        def tokenize(ts):
+            deque((tokenizer(t) for t in ts), maxlen=0)
+
+        passes = [_timed("tokenizer alone", texts, words, tokenize) for _ in range(2)]
+        one_s, one_rss = _score_process(inputs, 1, Path(tmp) / "o1.jsonl")
+        all_s, all_rss = _score_process(inputs, workers, Path(tmp) / "oa.jsonl")
+        passes.append(_timed("tokenizer alone", texts, words, tokenize))
+    tokens = min(passes, key=lambda stage: stage.seconds)
+    letters = len(files)
+    floor = StageTiming("floor: PDF text + tokenizer", extraction.seconds + tokens.seconds, letters, words)
+    stages = [floor, extraction, tokens, StageTiming("score, 1 worker", one_s, letters, words),
+              StageTiming(f"score, {workers} workers", all_s, letters, words)]
+    for stage in stages:
+        log(f"{stage.name:28s} {stage.letters_per_s:9.1f} letters/s {stage.words_per_s:11.0f} words/s"
+            f"   {stage.letters_per_s / floor.letters_per_s:6.3f} x floor")
+    log(f"peak RSS: score 1 worker {one_rss:.0f} MB, {workers} workers {all_rss:.0f} MB (all processes)")
+    return {
+        "source": "pdf",
+        "pdf_dir": str(folder),
+        "letters": letters,
+        "distinct_letters": len(pdfs),
+        "words": words,
+        "workers": workers,
+        "extraction_letters_per_s": round(extraction.letters_per_s, 2),
+        "tokenizer_letters_per_s": round(tokens.letters_per_s, 2),
+        "floor_letters_per_s": round(floor.letters_per_s, 2),
+        "score_letters_per_s_1_worker": round(letters / one_s, 2),
+        "score_letters_per_s_all_workers": round(letters / all_s, 2),
+        "ratio_end_to_end": round(letters / all_s / floor.letters_per_s, 4),
+        "ratio_end_to_end_1_worker": round(letters / one_s / floor.letters_per_s, 4),
+        "peak_rss_mb": round(max(one_rss, all_rss), 1),
+        "stages": [asdict(s) | {"letters_per_s": round(s.letters_per_s, 2)} for s in stages],
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    }

@@ -260,14 +260,24 @@ def report(
 
 @app.command()
 def bench(
-    n: int = typer.Option(2000, "--n", help="Letters to generate and score (5N are scored for the memory check)."),
+    n: Optional[int] = typer.Option(None, "--n", help="Letters to score (default 2000 generated; 1000 PDF files with --pdf)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Processes for the all-cores run (default: all cores)."),
+    pdf: Optional[str] = typer.Option(None, "--pdf", metavar="[DIR]",
+                                      help="Score real PDFs from DIR instead of generated text (DIR defaults to "
+                                           "../shared/data/real-letters when present); the floor is PDF extraction "
+                                           "+ tokenizer."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as one JSON object here."),
 ) -> None:
-    """Benchmark: letters/s and words/s of every stage, peak memory, start-up; ratios to the tokenizer alone."""
-    from .bench import run
+    """Benchmark: letters/s and words/s of every stage, peak memory, start-up; ratios to the floor."""
+    from .bench import default_pdf_dir, run, run_pdf
 
-    figures = run(n=n, workers=workers, log=typer.echo)
+    if pdf is not None:
+        folder = Path(pdf) if pdf else default_pdf_dir()
+        if folder is None or not folder.is_dir():
+            raise typer.BadParameter("give a folder of PDFs: --pdf DIR", param_hint="--pdf")
+        figures = run_pdf(folder, n=n or 1000, workers=workers, log=typer.echo)
+    else:
+        figures = run(n=n or 2000, workers=workers, log=typer.echo)
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
@@ -349,8 +359,23 @@ def data_build_gold(
         typer.echo(f"{name}: compiled {len(letters)} letters, {sum(len(l.items) for l in letters)} items into {out}", err=True)
 
 
+# Options whose value may be left out ("imr bench --pdf"): Click has no such option, so
+# the bare flag is given an empty value, which the command reads as "the default".
+OPTIONAL_VALUE_OPTIONS = ("--pdf",)
+
+
+def with_optional_values(argv: list[str]) -> list[str]:
+    out = []
+    for number, arg in enumerate(argv):
+        out.append(arg)
+        following = argv[number + 1] if number + 1 < len(argv) else None
+        if arg in OPTIONAL_VALUE_OPTIONS and (following is None or following.startswith("-")):
+            out.append("")
+    return out
+
+
 def main() -> None:
-    app()
+    app(with_optional_values(sys.argv[1:]), prog_name="imr")
 
 
 if __name__ == "__main__":

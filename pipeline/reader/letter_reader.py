@@ -254,6 +254,8 @@ class LetterReader:
         rationale = by_name.get("rationale", [])
         published_drafts = self._published_items(text, issues)
         if published_drafts:
+            if all(d.claims and d.reviewer and d.rationale for d in published_drafts):
+                return published_drafts  # every item in the whole published form: nothing else to look for
             # A written letter may use the published head form for some items and another
             # form for the rest: the finders below then see more of them.
             written = self._written_items(view, issues, rationale, by_name, fmt)
