@@ -359,6 +359,58 @@ def data_build_gold(
         typer.echo(f"{name}: compiled {len(letters)} letters, {sum(len(l.items) for l in letters)} items into {out}", err=True)
 
 
+REAL_LETTERS_OPTION = typer.Option(None, "--pdfs", help="Folder of the real DWC PDFs the stand-off gold annotates "
+                                                         "(default: ../shared/data/real-letters).")
+
+
+def _real_letters_dir(pdfs: Optional[Path]) -> Path:
+    from .bench import default_pdf_dir
+
+    folder = pdfs or default_pdf_dir()
+    if folder is None or not Path(folder).is_dir():
+        raise typer.BadParameter("the real letters are not here: give --pdfs DIR", param_hint="--pdfs")
+    return Path(folder)
+
+
+@data_app.command("real-gold")
+def data_real_gold(
+    out: Path = typer.Option(..., "--out", "-o", help="Gold JSONL to write (with letter text: keep it out of git)."),
+    which: str = typer.Option("pool", "--set", help="pool (adjudicated), first or second (the double-annotated letters)."),
+    spans_only: bool = typer.Option(False, "--spans-only", help="Only letters whose entities are annotated."),
+    pdfs: Optional[Path] = REAL_LETTERS_OPTION,
+) -> None:
+    """Join the stand-off gold of real letters (data/gold/real/) with the PDFs' text into gold JSONL for `imr evaluate`."""
+    from . import standoff
+
+    sets = {"pool": standoff.POOL_GOLD, "first": standoff.FIRST_GOLD, "second": standoff.SECOND_GOLD}
+    if which not in sets:
+        raise typer.BadParameter(f"choose from {', '.join(sets)}", param_hint="--set")
+    letters = list(standoff.joined(standoff.load(sets[which]), _real_letters_dir(pdfs), spans_only=spans_only))
+    with open_output(out) as handle:
+        for letter in letters:
+            handle.write(letter.to_jsonl_line())
+    typer.echo(f"{len(letters)} letters, {sum(len(l.items) for l in letters)} items written to {out}", err=True)
+
+
+@data_app.command("agreement")
+def data_agreement(
+    pdfs: Optional[Path] = REAL_LETTERS_OPTION,
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON."),
+) -> None:
+    """Agreement of the two blind annotations of the double-annotated real letters, before adjudication."""
+    from . import standoff
+    from .evaluation import evaluate, format_table
+
+    folder = _real_letters_dir(pdfs)
+    first = {l.id: l.to_json() for l in standoff.joined(standoff.load(standoff.FIRST_GOLD), folder)}
+    second = {l.id: l.to_json() for l in standoff.joined(standoff.load(standoff.SECOND_GOLD), folder)}
+    figures = evaluate(first, second)
+    for line in format_table(figures):
+        typer.echo(line)
+    if json_out:
+        json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
 # Options whose value may be left out ("imr bench --pdf"): Click has no such option, so
 # the bare flag is given an empty value, which the command reads as "the default".
 OPTIONAL_VALUE_OPTIONS = ("--pdf",)
