@@ -136,6 +136,29 @@ def per_label_table(gold: dict[str, dict], pred: dict[str, dict]) -> pd.DataFram
     return table
 
 
+def real_and_written(written: pd.DataFrame, models_dir: Path | None = None) -> pd.DataFrame:
+    """Per-reason F1 of this run's written letters beside the real letters' cross-validated F1.
+
+    The real figures are those the training run recorded in the reason model's manifest
+    (cross-validation by letter over the real DWC pool; no model saw the letters it was
+    judged on). A model trained without real letters has none: that column is empty.
+    """
+    import json
+
+    from .paths import MODELS_DIR
+
+    manifest = json.loads(((models_dir or MODELS_DIR) / "reasons" / "manifest.json").read_text(encoding="utf-8"))
+    real = manifest.get("metrics", {}).get("real_cv", {}).get("reasons")
+    table = pd.DataFrame({"written letters F1": written["f1"], "written n": written["support"]})
+    if real:
+        per_label = dict(real["per_label"], micro=real["micro"])
+        table["real letters F1 (cross-validated)"] = [per_label[label]["f1"] for label in table.index]
+        table["real n"] = [per_label[label]["support"] for label in table.index]
+    else:
+        table["real letters F1 (cross-validated)"] = None
+    return table
+
+
 def span_table(gold: dict[str, dict], pred: dict[str, dict]) -> pd.DataFrame:
     result = evaluate(gold, pred)
     rows = {label: {"exact_f1": result["spans_exact"][label]["f1"], **{f"overlap_{k}": v for k, v in

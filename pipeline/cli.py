@@ -124,34 +124,53 @@ def score(
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Argument(..., help="Gold annotations (JSONL, gold format)."),
+    gold: List[Path] = typer.Argument(..., help="Gold annotations (JSONL, gold format); several give one column each, "
+                                                "e.g. written letters and real letters."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", help="Predictions to score (JSONL)."),
     model: bool = typer.Option(False, "--model", help="Score the gold texts with the default models first."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON here."),
 ) -> None:
-    """Figures of predictions against gold: items, decisions, reasons per label, spans, negation.
+    """Figures of predictions against gold: items, decisions, reasons per label, spans, negation, evidence.
 
     The definitions are those of the reference scorer (tests hold the two together).
     Give --predictions, or --model to score the gold letters' texts with the bundled models.
+    With several gold files (say `data/gold/dev.jsonl` and the real pool from `imr data
+    real-gold`), each is scored on its own and shown as its own column.
     """
-    from .evaluation import evaluate as compute, format_table, read_jsonl
+    from .evaluation import evaluate as compute, format_columns, format_table, read_jsonl
 
-    gold_records = read_jsonl(gold)
+    sets = {path.stem: read_jsonl(path) for path in gold}
     if predictions is not None:
         pred = read_jsonl(predictions)
     elif model:
         from .scoring import score_stream
         from .sources import RawText
 
-        raws = (RawText(id=i, text=r["text"]) for i, r in gold_records.items())
+        _warn_if_trained_on(sets)
+        raws = (RawText(id=i, text=r["text"]) for records in sets.values() for i, r in records.items())
         pred = {l.id: l.to_json() for l in score_stream(raws)}
     else:
         raise typer.BadParameter("give --predictions FILE or --model")
-    result = compute(gold_records, pred)
-    for line in format_table(result):
+    results = {name: compute(records, pred) for name, records in sets.items()}
+    for line in (format_table(next(iter(results.values()))) if len(results) == 1 else format_columns(results)):
         typer.echo(line)
     if json_out:
-        json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        figures = next(iter(results.values())) if len(results) == 1 else results
+        json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+def _warn_if_trained_on(sets: dict[str, dict]) -> None:
+    """Say so when the default models were trained on some of these letters (the real pool)."""
+    from . import standoff
+
+    if not standoff.POOL_GOLD.exists():
+        return
+    pool = {record.id for record in standoff.load(standoff.POOL_GOLD)}
+    for name, records in sets.items():
+        seen = pool & set(records)
+        if seen:
+            typer.echo(f"note: the default models were trained on {len(seen)} letters of {name}; their figures here "
+                       "are not held out (the model cards give cross-validated figures for them)", err=True)
 
 
 @app.command()

@@ -202,3 +202,36 @@ def format_table(result: dict) -> list[str]:
         lines.append(f"evidence   {evidence['accuracy']:.3f} of {evidence['scored']} correct reasons point at a gold "
                      "evidence range")
     return lines
+
+
+def format_columns(results: dict[str, dict]) -> list[str]:
+    """Several evaluations side by side, one column each (say written letters and real letters)."""
+    names = list(results)
+    width = max(12, *(len(n) for n in names))
+
+    def row(title: str, values) -> str:
+        return f"{title:40s}" + "".join(f"{v:>{width + 2}}" for v in values)
+
+    def figure(value) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    lines = [row("", names), row("letters", [str(r["letters"]) for r in results.values()])]
+    lines.append(row("items F1", [figure(r["items"]["f1"]) for r in results.values()]))
+    lines.append(row("decision accuracy", [figure(r["decision_accuracy"]) for r in results.values()]))
+    for key, title in (("micro", "reasons micro F1"), ("macro_f1", "reasons macro F1"),
+                       ("exact_set_accuracy", "reasons exact sets")):
+        lines.append(row(title, [figure(r["reasons"][key]["f1"] if key == "micro" else r["reasons"][key])
+                                 for r in results.values()]))
+    labels = next(iter(results.values()))["reasons"]["per_label"]
+    for label in labels:
+        lines.append(row(f"  {label}", [figure(r["reasons"]["per_label"][label]["f1"])
+                                        if r["reasons"]["per_label"][label]["support"] else "-"
+                                        for r in results.values()]))
+    for label in next(iter(results.values()))["spans_exact"]:
+        lines.append(row(f"spans {label} exact / overlap F1",
+                         [f"{figure(r['spans_exact'][label]['f1'])} / {figure(r['spans_overlap'][label]['f1'])}"
+                          if r["spans_overlap"][label]["support"] else "-" for r in results.values()]))
+    lines.append(row("negation accuracy", [figure(r["negation_accuracy"]) for r in results.values()]))
+    lines.append(row("evidence accuracy", [figure(r["evidence"]["accuracy"]) if r.get("evidence") else "-"
+                                           for r in results.values()]))
+    return lines

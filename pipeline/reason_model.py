@@ -170,13 +170,41 @@ class TfidfBlock:
 
 @dataclass
 class LinearReasons(ReasonModel):
-    """The fitted reason classifier as arrays: ``predict_proba`` = sigmoid(features @ weights + bias)."""
+    """The fitted reason classifier as arrays: ``predict_proba`` = sigmoid(features @ weights + bias).
+
+    With a ``sentences`` model (an evidence-sentence classifier, itself a ``LinearReasons``
+    without cue features), an item's probability is blended with the highest probability
+    that model gives any one sentence of the rationale: ``(1 - share) p_item + share
+    max_s p_sentence(s)``.
+    """
     blocks: list[TfidfBlock] = field(default_factory=list)
-    weights: np.ndarray | None = None  # (word features + char features + cue features, labels)
+    weights: np.ndarray | None = None  # (word features + char features [+ cue features], labels)
     bias: np.ndarray | None = None  # (labels,)
+    cues: bool = True
+    sentences: "LinearReasons | None" = None
+    sentence_share: float = 0.0
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         raw = [t or "" for t in texts]
+        proba = self._linear_proba(raw)
+        if self.sentences is not None and self.sentence_share:
+            proba = (1.0 - self.sentence_share) * proba + self.sentence_share * self.sentences.max_over_sentences(raw)
+        return proba
+
+    def max_over_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """Per text and label, the highest probability of any one of its sentences (0 for a text without any)."""
+        cut = [sentences(text) for text in texts]
+        flat = [text[s:e] for text, spans in zip(texts, cut) for s, e in spans]
+        proba = self._linear_proba(flat) if flat else np.zeros((0, len(self.labels)))
+        out = np.zeros((len(texts), len(self.labels)))
+        row = 0
+        for number, spans in enumerate(cut):
+            if spans:
+                out[number] = proba[row:row + len(spans)].max(axis=0)
+            row += len(spans)
+        return out
+
+    def _linear_proba(self, raw: Sequence[str]) -> np.ndarray:
         prepared = [preprocess(t) for t in raw]
         scores = np.tile(self.bias, (len(raw), 1))
         start = 0
@@ -189,20 +217,31 @@ class LinearReasons(ReasonModel):
                 firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
                 scores[rows[firsts]] += np.add.reduceat(contributions, firsts, axis=0)
             start += len(block.idf)
-        # The cue counts, as in training, are taken on the text as given, not the preprocessed one.
-        scores += np.log1p(cue_matrix(raw)).astype(np.float64) @ self.weights[start:]
+        if self.cues:
+            # The cue counts, as in training, are taken on the text as given, not the preprocessed one.
+            scores += np.log1p(cue_matrix(list(raw))).astype(np.float64) @ self.weights[start:]
         return 1.0 / (1.0 + np.exp(-scores))
 
     # Saving and loading: JSON and a pickle-free .npz ----------------------------------
 
+    def _meta_and_arrays(self, prefix: str = "") -> tuple[dict, dict]:
+        meta = {"cues": self.cues,
+                "blocks": [{"analyzer": b.analyzer, "ngram_range": list(b.ngram_range),
+                            "terms": sorted(b.vocabulary, key=b.vocabulary.get)} for b in self.blocks]}
+        arrays = {f"{prefix}weights": self.weights, f"{prefix}bias": self.bias,
+                  **{f"{prefix}idf_{i}": b.idf for i, b in enumerate(self.blocks)}}
+        return meta, arrays
+
     def save(self, directory: Path) -> None:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        meta = {"format": FORMAT, "labels": self.labels, "thresholds": self.thresholds,
-                "blocks": [{"analyzer": b.analyzer, "ngram_range": list(b.ngram_range),
-                            "terms": sorted(b.vocabulary, key=b.vocabulary.get)} for b in self.blocks]}
+        meta, arrays = self._meta_and_arrays()
+        meta = {"format": FORMAT, "labels": self.labels, "thresholds": self.thresholds, **meta}
+        if self.sentences is not None:
+            sentence_meta, sentence_arrays = self.sentences._meta_and_arrays("sentences_")
+            meta["sentences"] = {"share": self.sentence_share, **sentence_meta}
+            arrays.update(sentence_arrays)
         (directory / MODEL_JSON).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
-        arrays = {"weights": self.weights, "bias": self.bias, **{f"idf_{i}": b.idf for i, b in enumerate(self.blocks)}}
         # np.savez stamps the zip entries with the current time; a fixed stamp lets a
         # retraining reproduce the file byte for byte.
         with zipfile.ZipFile(directory / MODEL_ARRAYS, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -213,12 +252,21 @@ class LinearReasons(ReasonModel):
                     np.lib.format.write_array(handle, np.ascontiguousarray(array), allow_pickle=False)
 
     @classmethod
+    def _from_parts(cls, labels, thresholds, meta: dict, arrays, prefix: str = "") -> "LinearReasons":
+        blocks = [TfidfBlock(b["analyzer"], tuple(b["ngram_range"]), {t: i for i, t in enumerate(b["terms"])},
+                             arrays[f"{prefix}idf_{i}"]) for i, b in enumerate(meta["blocks"])]
+        return cls(labels, thresholds, blocks, arrays[f"{prefix}weights"], arrays[f"{prefix}bias"],
+                   cues=meta.get("cues", True))
+
+    @classmethod
     def load(cls, directory: Path) -> "LinearReasons":
         directory = Path(directory)
         meta = json.loads((directory / MODEL_JSON).read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise ValueError(f"{directory}: reason model format {meta.get('format')!r}, expected {FORMAT}")
         with np.load(directory / MODEL_ARRAYS, allow_pickle=False) as arrays:
-            blocks = [TfidfBlock(b["analyzer"], tuple(b["ngram_range"]), {t: i for i, t in enumerate(b["terms"])},
-                                 arrays[f"idf_{i}"]) for i, b in enumerate(meta["blocks"])]
-            return cls(meta["labels"], meta["thresholds"], blocks, arrays["weights"], arrays["bias"])
+            model = cls._from_parts(meta["labels"], meta["thresholds"], meta, arrays)
+            if "sentences" in meta:
+                model.sentences = cls._from_parts(meta["labels"], {}, meta["sentences"], arrays, "sentences_")
+                model.sentence_share = float(meta["sentences"]["share"])
+            return model

@@ -26,7 +26,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from .letters import Letter
 from .reader import LetterReader
 from .reason_model import LinearReasons, ReasonModel, TfidfBlock, preprocess
-from .rules import cue_matrix
+from .rules import cue_matrix, sentences
 from .sources import RawText
 from .taxonomy import load_taxonomy
 
@@ -57,6 +57,36 @@ def examples_from_letters(letters: Iterable[Letter], reader: LetterReader | None
             pi = pairs.get(gi)
             text = (read.items[pi].rationale or "") if pi is not None else ""
             out.append(ItemExample(letter.id, gi, text, list(gold.reasons), letter.family))
+    return out
+
+
+@dataclass
+class SentenceExample:
+    """One sentence of an upheld item's rationale and the reasons whose gold evidence it states."""
+    letter_id: str
+    text: str
+    reasons: list[str]
+
+
+def sentence_examples(letters: Iterable[Letter], reader: LetterReader | None = None) -> list[SentenceExample]:
+    """Every rationale sentence (as the reader extracts the rationale) of the upheld items of gold
+    letters that mark evidence, labelled with the reasons whose evidence ranges it overlaps."""
+    from .evaluation import match_items
+
+    reader = reader or LetterReader()
+    out = []
+    for letter in letters:
+        read = reader.read(RawText(id=letter.id, text=letter.text))
+        pairs = dict(match_items([i.service for i in letter.items], [i.service for i in read.items]))
+        for gi, gold in enumerate(letter.items):
+            item = read.items[pairs[gi]] if gi in pairs else None
+            if gold.decision != "upheld" or not gold.evidence or item is None or not item.rationale:
+                continue
+            offset = item.rationale_range[0]
+            for start, end in sentences(item.rationale):
+                stated = [reason for reason, ranges in gold.evidence.items()
+                          if any(offset + start < b and offset + end > a for a, b in ranges)]
+                out.append(SentenceExample(letter.id, item.rationale[start:end], stated))
     return out
 
 
@@ -110,10 +140,67 @@ def build_pipeline(C: float = 4.0, word_max_features: int = 30000, char_max_feat
     return Pipeline([("features", features), ("model", model)])
 
 
+class SentenceClassifier(BaseEstimator, ClassifierMixin):
+    """Reasons a single sentence states: word 1-2-gram TF-IDF into one-vs-rest logistic regression,
+    trained on the evidence sentences of annotated letters (``sentence_examples``).
+
+    ``predict_proba`` of a rationale is, per label, the highest probability of any one of its
+    sentences: a reason is as likely as the one sentence that states it best, so a criterion
+    quoted in one sentence and met in the next does not add up to a reason.
+    """
+
+    def __init__(self, C: float = 4.0, max_features: int = 20000, seed: int = 13):
+        self.C, self.max_features, self.seed = C, max_features, seed
+
+    def fit(self, texts: Sequence[str], Y: np.ndarray) -> "SentenceClassifier":
+        self.pipeline_ = Pipeline([
+            ("words", TfidfVectorizer(preprocessor=preprocess, ngram_range=(1, 2), min_df=2,
+                                      max_features=self.max_features, sublinear_tf=True, dtype=np.float32)),
+            ("model", OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced",
+                                                             random_state=self.seed))),
+        ])
+        self.pipeline_.fit(list(texts), Y)
+        return self
+
+    def sentence_proba(self, sentence_texts: Sequence[str]) -> np.ndarray:
+        return self.pipeline_.predict_proba(list(sentence_texts))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        cut = [sentences(text or "") for text in texts]
+        flat = [text[s:e] for text, spans in zip(texts, cut) for s, e in spans]
+        proba = self.sentence_proba(flat) if flat else None
+        out = np.zeros((len(texts), len(self.pipeline_.named_steps["model"].estimators_)))
+        row = 0
+        for number, spans in enumerate(cut):
+            if spans:
+                out[number] = proba[row:row + len(spans)].max(axis=0)
+            row += len(spans)
+        return out
+
+    def compile(self, labels: list[str]) -> LinearReasons:
+        """As arrays: one TF-IDF block, a weight column and bias per label, no cue features."""
+        vectorizer = self.pipeline_.named_steps["words"]
+        block = TfidfBlock(vectorizer.analyzer, tuple(vectorizer.ngram_range),
+                           {term: int(i) for term, i in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32))
+        columns, bias = [], []
+        for estimator in self.pipeline_.named_steps["model"].estimators_:
+            if hasattr(estimator, "coef_"):
+                columns.append(estimator.coef_[0].astype(np.float64))
+                bias.append(float(estimator.intercept_[0]))
+            else:  # a label no training sentence states: scikit-learn predicts it never (or always)
+                columns.append(np.zeros(len(block.idf)))
+                bias.append(30.0 if float(np.ravel(estimator.y_)[0]) else -30.0)
+        return LinearReasons(list(labels), {}, [block], np.stack(columns, axis=1).astype(np.float32),
+                             np.array(bias, dtype=np.float64), cues=False)
+
+
 @dataclass
 class ReasonClassifier(ReasonModel):
-    """The scikit-learn pipeline being trained, with the label order and a threshold per label."""
+    """The scikit-learn pipeline being trained, with the label order and a threshold per label; with a
+    ``sentence_model``, its probabilities are blended in at ``sentence_share``."""
     pipeline: Pipeline | None = None
+    sentence_model: SentenceClassifier | None = None
+    sentence_share: float = 0.0
 
     @classmethod
     def create(cls, **params) -> "ReasonClassifier":
@@ -124,8 +211,18 @@ class ReasonClassifier(ReasonModel):
         self.thresholds = {label: 0.5 for label in self.labels}
         return self
 
+    def fit_sentences(self, examples: Sequence[SentenceExample], share: float, **params) -> "ReasonClassifier":
+        """Train the evidence-sentence model on ``examples`` and blend it in at ``share``."""
+        Y = label_matrix(examples, self.labels)
+        self.sentence_model = SentenceClassifier(**params).fit([e.text for e in examples], Y)
+        self.sentence_share = share
+        return self
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.pipeline.predict_proba(list(texts))
+        proba = self.pipeline.predict_proba(list(texts))
+        if self.sentence_model is not None and self.sentence_share:
+            proba = (1 - self.sentence_share) * proba + self.sentence_share * self.sentence_model.predict_proba(texts)
+        return proba
 
     def tune_thresholds(self, texts: Sequence[str], Y: np.ndarray) -> None:
         """Per label, the threshold with the best F1 on held-out data."""
@@ -170,5 +267,9 @@ class ReasonClassifier(ReasonModel):
             regression = calibrated.estimator
             columns.append(-sigmoid.a_ * regression.coef_[0].astype(np.float64))
             bias.append(-(sigmoid.a_ * float(regression.intercept_[0]) + sigmoid.b_))
-        return LinearReasons(list(self.labels), dict(self.thresholds), blocks,
-                             np.stack(columns, axis=1).astype(np.float32), np.array(bias, dtype=np.float64))
+        compiled = LinearReasons(list(self.labels), dict(self.thresholds), blocks,
+                                 np.stack(columns, axis=1).astype(np.float32), np.array(bias, dtype=np.float64))
+        if self.sentence_model is not None and self.sentence_share:
+            compiled.sentences = self.sentence_model.compile(list(self.labels))
+            compiled.sentence_share = self.sentence_share
+        return compiled

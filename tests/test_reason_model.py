@@ -20,6 +20,13 @@ def fitted() -> tuple[ReasonClassifier, list[str]]:
     examples = examples_from_letters(letters[:40])
     classifier = ReasonClassifier.create(word_max_features=2000, char_max_features=2000, calibration_folds=2)
     classifier.fit([e.text for e in examples], label_matrix(examples, classifier.labels))
+    # The evidence-sentence model blended in, trained here on each rationale sentence that
+    # the rule baseline finds a cue in, labelled with its item's reasons.
+    from pipeline.reasons import SentenceExample
+    from pipeline.rules import rule_hits
+
+    stated = [SentenceExample(e.letter_id, e.text[h.start:h.end], e.reasons) for e in examples for h in rule_hits(e.text)]
+    classifier.fit_sentences(stated, share=0.3, max_features=2000)
     classifier.thresholds["not_recommended_by_guideline"] = 0.35
     probes = [e.text for e in examples_from_letters(letters[40:], upheld_only=False)]
     probes += [t[a:b] for t in probes[:20] for a, b in sentences(t)]
@@ -37,6 +44,9 @@ def test_compiled_probabilities_equal_the_pipelines(fitted):
     assert np.abs(got - expected).max() < 1e-5
     assert (compiled.predict(texts) == classifier.predict(texts)).all()
     assert compiled.thresholds["not_recommended_by_guideline"] == 0.35
+    # The sentence model is part of it, and moves the probabilities.
+    assert compiled.sentences is not None and compiled.sentence_share == 0.3
+    assert np.abs(compiled._linear_proba(texts) - got).max() > 1e-3
 
 
 def test_saved_model_reloads_identically_and_reproducibly(fitted, tmp_path):
@@ -48,6 +58,7 @@ def test_saved_model_reloads_identically_and_reproducibly(fitted, tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     loaded = LinearReasons.load(tmp_path / "a")
     assert loaded.labels == compiled.labels and loaded.thresholds == compiled.thresholds
+    assert loaded.sentence_share == compiled.sentence_share and loaded.sentences is not None
     assert (loaded.predict_proba(probes) == compiled.predict_proba(probes)).all()
 
 

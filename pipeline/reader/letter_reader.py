@@ -19,7 +19,10 @@ from ..textview import CleanText, clean, runs_on, squash
 from . import published
 from .header import read_header
 from .lines import classify
+from .tables import tables
 
+# Every outcome word a letter writes after an item's name (resources/vocabulary.json).
+OUTCOME_WORD = tables().decision_pattern
 # How letters number their items: "1.", "(2)", "b)", "III." (Roman numerals in some layouts).
 ITEM_NUMBER = r"\(?(?:\d{1,2}|[IVX]{1,5}|[ivx]{1,5}|[a-zA-Z])[.)]"
 # List bullets, including the private-use glyphs that PDF extraction leaves for Symbol-font bullets.
@@ -35,7 +38,7 @@ OUTCOME_TAG = r"(?:(?:final[ \t]+|imr[ \t]+)?(?:decision|determination|outcome|r
 LABELLED_ITEM = re.compile(
     rf"^[ \t]*(?:{ITEM_NUMBER}[ \t]*)?(?P<service>[^\n]*?[^\s:\-])[ \t]*"
     rf"(?::[ \t]*(?:\n[ \t]*)?|[ \t]-[ \t]|[ \t]*--[ \t]*|[ \t][\u2013\u2014][ \t]|[ \t]{{2,}}|[ \t]*\n[ \t]*{OUTCOME_TAG})[ \t]*"
-    r"(?P<word>upheld|overturned|uphold|overturn|non-?\s?certified|not\s+certified|certified|denied|approved)"
+    rf"(?P<word>{OUTCOME_WORD})"
     r"[ \t]*\.?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -65,8 +68,7 @@ NUMBERED_QUESTION = re.compile(
 DECIDED_HEADING = re.compile(
     rf"^[ \t]*{ITEM_NUMBER}[ \t]+(?P<service>[^\n]{{2,250}}?)[ \t]*\n(?:[ \t]*\n){{0,4}}[ \t]*"
     r"(?:the\s+)?(?:expert\s+reviewer(?:'s|\u2019s)?\s+|imr\s+|final\s+)?(?:decision|determination|outcome|result)"
-    r"[ \t]*[:\-][ \t]*(?P<word>upheld|uphold|overturned|overturn|non-?\s?certified|not\s+certified|certified|denied|"
-    r"approved|[^\n]{0,120}?\b(?:not\s+)?medically\s+necessary)\b",
+    rf"[ \t]*[:\-][ \t]*(?P<word>{OUTCOME_WORD}|[^\n]{{0,120}}?\b(?:not\s+)?medically\s+necessary\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 # A numbered name line standing alone over its block ("1. Norco 10/325mg #120", blank line,
