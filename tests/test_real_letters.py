@@ -100,3 +100,21 @@ def test_every_upheld_item_is_scored_with_reasons_and_evidence(scored):
     upheld = [i for r in scored.values() for i in r["items"] if i["decision"] == "upheld"]
     assert upheld and all(i.get("reason_scores") for i in upheld)
     assert sum(bool(i["reasons"]) for i in upheld) / len(upheld) >= 0.9
+
+
+def test_evaluate_agrees_with_the_reference_scorer_on_real_gold_with_evidence(gold, scored, tmp_path):
+    import subprocess
+    import sys
+
+    gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_path.write_text("".join(json.dumps(g) + "\n" for g in gold.values()), encoding="utf-8")
+    pred_path.write_text("".join(json.dumps(p) + "\n" for p in scored.values()), encoding="utf-8")
+    ours = tmp_path / "ours.json"
+    result = CliRunner().invoke(app, ["evaluate", str(gold_path), "--predictions", str(pred_path), "--json", str(ours)])
+    assert result.exit_code == 0, result.output
+    reference = tmp_path / "reference.json"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "score_predictions.py"), str(gold_path), str(pred_path),
+                    "--json", str(reference)], check=True, capture_output=True)
+    figures = json.loads(ours.read_text())
+    assert figures == json.loads(reference.read_text())
+    assert figures["evidence"]["scored"] > 100  # the real gold marks evidence, so evidence is scored

@@ -84,3 +84,24 @@ def test_saved_tagger_loads_in_a_fresh_process_through_entry_points(tiny_run):
     out = subprocess.run([sys.executable, "-c", code, str(tmp / "models" / "tagger")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "imr_negation" in out.stdout and "('ODG', 'GUIDELINE', 'ODG')" in out.stdout
+
+
+def test_a_tiny_run_with_real_letters_cross_validates_on_them(tmp_path):
+    from conftest import SHARED
+
+    pool = SHARED / "data" / "real-letters"
+    if not pool.is_dir():
+        pytest.skip("../shared/data/real-letters is not present")
+    config = tmp_path / "tiny-real.toml"
+    config.write_text(CONFIG.format(tmp=tmp_path, root=ROOT, out=tmp_path / "models")
+                      + 'sentence_share = 0.3\n'
+                      + f'[real]\ngold = "{ROOT}/data/gold/real/pool.jsonl"\npdfs = "{pool}"\nweight = 2\nfolds = 2\n')
+    results = run(config, only="reasons", log=lambda message: None)
+    real = results["reasons"]["real_cv"]
+    assert real["folds"] == 2 and real["letters"] == 104
+    assert real["reasons"]["micro"]["support"] >= 400 and real["evidence"]["scored"] > 0
+    manifest = artifacts.verify(tmp_path / "models" / "reasons")
+    assert manifest.data["real"]["letters"] == 104 and manifest.data["real"]["sentence_share"] == 0.3
+    card = (tmp_path / "models" / "reasons" / "MODEL_CARD.md").read_text()
+    assert "real letters, cross-validated" in card
+    assert load_reasons(tmp_path / "models" / "reasons").sentences is not None
