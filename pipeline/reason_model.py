@@ -43,6 +43,21 @@ def preprocess(text: str) -> str:
     return normalise(text).lower()
 
 
+def max_over_sentences(texts: Sequence[str], sentence_proba, labels: int) -> np.ndarray:
+    """Per text and label, the highest probability ``sentence_proba`` gives any one of its sentences
+    (0 for a text without any); one call for the sentences of all texts."""
+    cut = [sentences(text or "") for text in texts]
+    flat = [text[s:e] for text, spans in zip(texts, cut) for s, e in spans]
+    proba = sentence_proba(flat) if flat else np.zeros((0, labels))
+    out = np.zeros((len(texts), labels))
+    row = 0
+    for number, spans in enumerate(cut):
+        if spans:
+            out[number] = proba[row:row + len(spans)].max(axis=0)
+        row += len(spans)
+    return out
+
+
 @dataclass
 class ReasonModel:
     """Labels, per-label thresholds and what follows from probabilities; ``predict_proba`` is the subclass's."""
@@ -192,17 +207,7 @@ class LinearReasons(ReasonModel):
         return proba
 
     def max_over_sentences(self, texts: Sequence[str]) -> np.ndarray:
-        """Per text and label, the highest probability of any one of its sentences (0 for a text without any)."""
-        cut = [sentences(text) for text in texts]
-        flat = [text[s:e] for text, spans in zip(texts, cut) for s, e in spans]
-        proba = self._linear_proba(flat) if flat else np.zeros((0, len(self.labels)))
-        out = np.zeros((len(texts), len(self.labels)))
-        row = 0
-        for number, spans in enumerate(cut):
-            if spans:
-                out[number] = proba[row:row + len(spans)].max(axis=0)
-            row += len(spans)
-        return out
+        return max_over_sentences(texts, self._linear_proba, len(self.labels))
 
     def _linear_proba(self, raw: Sequence[str]) -> np.ndarray:
         prepared = [preprocess(t) for t in raw]

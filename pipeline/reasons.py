@@ -25,7 +25,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .letters import Letter
 from .reader import LetterReader
-from .reason_model import LinearReasons, ReasonModel, TfidfBlock, preprocess
+from .reason_model import LinearReasons, ReasonModel, TfidfBlock, max_over_sentences, preprocess
 from .rules import cue_matrix, sentences
 from .sources import RawText
 from .taxonomy import load_taxonomy
@@ -41,23 +41,24 @@ class ItemExample:
     family: str | None = None
 
 
-def examples_from_letters(letters: Iterable[Letter], reader: LetterReader | None = None,
-                          upheld_only: bool = True) -> list[ItemExample]:
-    """Rationales as the reader extracts them, paired with the gold items they belong to."""
+def read_items(letters: Iterable[Letter], reader: LetterReader | None = None):
+    """(letter, gold item index, gold item, the item the reader read for it or None), for every gold item."""
     from .evaluation import match_items
 
     reader = reader or LetterReader()
-    out = []
     for letter in letters:
         read = reader.read(RawText(id=letter.id, text=letter.text))
         pairs = dict(match_items([i.service for i in letter.items], [i.service for i in read.items]))
         for gi, gold in enumerate(letter.items):
-            if upheld_only and gold.decision != "upheld":
-                continue
-            pi = pairs.get(gi)
-            text = (read.items[pi].rationale or "") if pi is not None else ""
-            out.append(ItemExample(letter.id, gi, text, list(gold.reasons), letter.family))
-    return out
+            yield letter, gi, gold, read.items[pairs[gi]] if gi in pairs else None
+
+
+def examples_from_letters(letters: Iterable[Letter], reader: LetterReader | None = None,
+                          upheld_only: bool = True) -> list[ItemExample]:
+    """Rationales as the reader extracts them, paired with the gold items they belong to."""
+    return [ItemExample(letter.id, gi, (item.rationale or "") if item else "", list(gold.reasons), letter.family)
+            for letter, gi, gold, item in read_items(letters, reader)
+            if not upheld_only or gold.decision == "upheld"]
 
 
 @dataclass
@@ -71,22 +72,15 @@ class SentenceExample:
 def sentence_examples(letters: Iterable[Letter], reader: LetterReader | None = None) -> list[SentenceExample]:
     """Every rationale sentence (as the reader extracts the rationale) of the upheld items of gold
     letters that mark evidence, labelled with the reasons whose evidence ranges it overlaps."""
-    from .evaluation import match_items
-
-    reader = reader or LetterReader()
     out = []
-    for letter in letters:
-        read = reader.read(RawText(id=letter.id, text=letter.text))
-        pairs = dict(match_items([i.service for i in letter.items], [i.service for i in read.items]))
-        for gi, gold in enumerate(letter.items):
-            item = read.items[pairs[gi]] if gi in pairs else None
-            if gold.decision != "upheld" or not gold.evidence or item is None or not item.rationale:
-                continue
-            offset = item.rationale_range[0]
-            for start, end in sentences(item.rationale):
-                stated = [reason for reason, ranges in gold.evidence.items()
-                          if any(offset + start < b and offset + end > a for a, b in ranges)]
-                out.append(SentenceExample(letter.id, item.rationale[start:end], stated))
+    for letter, _, gold, item in read_items(letters, reader):
+        if gold.decision != "upheld" or not gold.evidence or item is None or not item.rationale:
+            continue
+        offset = item.rationale_range[0]
+        for start, end in sentences(item.rationale):
+            stated = [reason for reason, ranges in gold.evidence.items()
+                      if any(offset + start < b and offset + end > a for a, b in ranges)]
+            out.append(SentenceExample(letter.id, item.rationale[start:end], stated))
     return out
 
 
@@ -166,16 +160,7 @@ class SentenceClassifier(BaseEstimator, ClassifierMixin):
         return self.pipeline_.predict_proba(list(sentence_texts))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        cut = [sentences(text or "") for text in texts]
-        flat = [text[s:e] for text, spans in zip(texts, cut) for s, e in spans]
-        proba = self.sentence_proba(flat) if flat else None
-        out = np.zeros((len(texts), len(self.pipeline_.named_steps["model"].estimators_)))
-        row = 0
-        for number, spans in enumerate(cut):
-            if spans:
-                out[number] = proba[row:row + len(spans)].max(axis=0)
-            row += len(spans)
-        return out
+        return max_over_sentences(texts, self.sentence_proba, len(self.pipeline_.named_steps["model"].estimators_))
 
     def compile(self, labels: list[str]) -> LinearReasons:
         """As arrays: one TF-IDF block, a weight column and bias per label, no cue features."""
