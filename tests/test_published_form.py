@@ -93,7 +93,13 @@ def test_a_name_wrapped_over_lines_and_a_page_break():
 
 
 def test_a_rationale_whose_last_line_ends_without_a_period_is_not_the_next_name():
-    first = ("Knee sleeve: Upheld", "The guideline cites (ODG Knee, updated 12/20/16)")
+    first = ("Knee sleeve: Upheld", "Bracing is for instability.\nSee ODG Knee. No instability is shown (updated 12/20/16)")
+    assert read(first, ("Cold pack: Upheld", "Not medically necessary.")) == [
+        ("Knee sleeve", "upheld"), ("Cold pack", "upheld")]
+
+
+def test_a_verdict_without_its_period_still_ends_the_rationale():
+    first = ("Knee sleeve: Upheld", "No instability is documented.\nThe request is not medically necessary")
     assert read(first, ("Cold pack: Upheld", "Not medically necessary.")) == [
         ("Knee sleeve", "upheld"), ("Cold pack", "upheld")]
 

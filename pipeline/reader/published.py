@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..textview import runs_on
 from .lines import BODY, Line, classify
 from .tables import tables
 
 HEAD_KINDS = ("item_head", "outcome")
 PART_OF_LABEL = {"label_claims": "claims", "label_reviewer": "reviewer", "label_rationale": "rationale"}
 SENTENCE_END = (".", "?", "!", ":", ";")
+LAST_SENTENCE = "last sentence"  # the item_names row that takes a head's last sentence
 
 
 @dataclass
@@ -36,7 +38,8 @@ class PublishedItem:
 
 
 def _ends_sentence(line: Line) -> bool:
-    return line.text.rstrip().endswith(SENTENCE_END)
+    """Does the line end a sentence: on its punctuation, or on a verdict whose period is missing?"""
+    return line.text.rstrip().endswith(SENTENCE_END) or bool(tables().verdict_end.fullmatch(line.text))
 
 
 def _head_start(lines: list[Line], index: int) -> int:
@@ -68,8 +71,23 @@ def _name(text: str, start: int, end: int) -> tuple[tuple[int, int], str] | None
         if match:
             s, e = match.span("service")
             e = s + tables().name_tail.search(head[s:e]).start()  # "<service> is:" -> "<service>"
+            if s > 0 and form == LAST_SENTENCE:
+                # The head holds a sentence end, so its first lines are a rationale's tail that ends
+                # without a period: the name is only the lines that run on into its last one.
+                s = _run_on_start(head, s, e)
             return ((start + s, start + e), form) if e > s else None
     return None
+
+
+def _run_on_start(head: str, s: int, e: int) -> int:
+    """Start of the last line of head[s:e], moved back over the lines above that run on into it."""
+    first = head.rfind("\n", s, e) + 1
+    while first > s:
+        above = head.rfind("\n", s, first - 1) + 1
+        if not runs_on(head[max(above, s):first - 1], head[first:e]):
+            break
+        first = max(above, s)
+    return max(first, s)
 
 
 def read_items(text: str, start: int, end: int) -> list[PublishedItem]:

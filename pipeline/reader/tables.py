@@ -36,6 +36,7 @@ class Tables:
     item_names: tuple[tuple[str, re.Pattern], ...]  # (form, pattern with group 'service')
     name_lead: re.Pattern                           # what starts a head before the name
     name_tail: re.Pattern                           # what ends a head after the name
+    verdict_end: re.Pattern                         # a line that ends a rationale without a period
 
     def decision_of_word(self, word: str) -> str | None:
         """The decision an outcome word means (``Upheld`` -> ``upheld``), else ``None``."""
@@ -64,5 +65,6 @@ def tables() -> Tables:
                   for row in layout["item_names"]["rows"])
     tail = re.compile(layout["item_names"]["tail"]["pattern"] + r"\Z", re.IGNORECASE)
     lead = re.compile(fill(layout["item_names"]["lead"]["pattern"]), re.IGNORECASE)
+    verdict_end = re.compile(layout["item_names"]["verdict_end"]["pattern"], re.IGNORECASE)
     return Tables(outcomes=outcomes, decision_pattern=decision, lines=lines, item_names=names, name_lead=lead,
-                  name_tail=tail)
+                  name_tail=tail, verdict_end=verdict_end)
