@@ -34,6 +34,7 @@ def ents(nlp, text: str) -> list[tuple[str, str]]:
      ["MTUS ACOEM Practice Guidelines, Chapter 11"]),
     ("MTUS ACOEM Chapter 13 Knee Complaints, p. 340", ["MTUS ACOEM Chapter 13"]),
     ("MTUS/ACOEM Chapter 12", ["MTUS/ACOEM Chapter 12"]),
+    ("The CA MTUS/ACOEM Guidelines state that", ["CA MTUS", "ACOEM"]),  # a slash joins only a titled ACOEM
     ("MTUS ACOEM Low Back Complaints Chapter, surgical considerations", ["MTUS ACOEM Low Back Complaints Chapter"]),
     ("American College of Occupational and Environmental Medicine (ACOEM), 2nd Edition, (2004), Chapter 8, pages 177",
      ["American College of Occupational and Environmental Medicine (ACOEM), 2nd Edition, (2004), Chapter 8"]),
@@ -48,7 +49,17 @@ def ents(nlp, text: str) -> list[tuple[str, str]]:
     ("ODG Knee & Leg, Knee brace.", ["ODG Knee & Leg"]),
     ("The ODG guidelines do not support trigger point injections.", ["ODG"]),
     ("ODG Cognitive Behavioral Therapy (CBT) guidelines for chronic pain", ["ODG"]),
-    ("Decision based on Non-MTUS Citation ODG, Pain, Zolpidem.", ["ODG"]),
+    # An ODG chapter after a comma is part of the name, the topic after it is not (taxonomy section 6).
+    ("Decision based on Non-MTUS Citation ODG, Pain, Zolpidem.", ["ODG, Pain"]),
+    ("Official Disability Guidelines (ODG), Neck and Upper Back (updated 11/16/16), Cervical collar.",
+     ["Official Disability Guidelines (ODG), Neck and Upper Back (updated 11/16/16)"]),
+    # The MTUS parts as DWC's letters cite them: the title with its edition year.
+    ("MAXIMUS guideline: Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies.",
+     ["MTUS Neck and Upper Back Complaints 2004"]),
+    ("Decision based on MTUS Chronic Pain Medical Treatment\n2016, Section(s): Opioids.",
+     ["MTUS Chronic Pain Medical Treatment\n2016"]),
+    ("The California MTUS 2016 Chronic Pain Guidelines state that", ["California MTUS 2016 Chronic Pain Guidelines"]),
+    ("outside of the MTUS Guidelines. Decision based on", ["MTUS"]),
     # "Non-MTUS Citation" is not a guideline name; the MTUS elsewhere is
     ("The Expert Reviewer did not base the decision on the MTUS. Decision based on Non-MTUS Citation ODG Pain Chapter.",
      ["MTUS", "ODG Pain Chapter"]),

@@ -57,16 +57,22 @@ _ODG_CHAPTER_NAME = r"(?i:" + "|".join(_ODG_CHAPTERS) + r")"
 # A chapter title without the word "Chapter" counts only where the phrase ends
 # there ("ODG Knee & Leg, Knee brace"); "ODG knee brace criteria" keeps "ODG".
 _PHRASE_END = r"(?=\s*(?:[,.;:)\]]|$))"
-_ODG_CHAPTER = (rf"(?:\s+{_ODG_CHAPTER_NAME}{_ACUTE}?(?:\s+(?i:chapter)\b|(?<=\))|{_PHRASE_END})"
+# "(updated 12/20/16)": the date of the ODG chapter cited, written with it.
+_UPDATED = r"(?:\s*\((?i:updated|last\s+updated)\s+\d{1,2}/\d{1,2}/\d{2,4}\))"
+# A chapter may follow a comma ("Official Disability Guidelines (ODG), Low Back"): a chapter
+# title is not a topic (taxonomy section 6).
+_ODG_CHAPTER = (rf"(?:,?\s+{_ODG_CHAPTER_NAME}{_ACUTE}?(?:\s+(?i:chapter)\b|(?<=\))|{_PHRASE_END}|(?={_UPDATED}))"
                 rf"|{_NAMED_CHAPTER})")
 
 _MTUS_WORDS = r"(?i:medical\s+treatment\s+utili[sz]ation\s+schedule)"
 _CALIFORNIA = r"(?:(?:State\s+of\s+)?California|CA)\s+"
 _MTUS_NAME = (rf"(?:{_CALIFORNIA})?(?:{_MTUS_WORDS}(?:\s*\(\s*MTUS\s*\))?"
               rf"|MTUS(?:\s*\(\s*{_MTUS_WORDS}\s*\))?)")
-# MTUS written in front of one of its parts: "MTUS ACOEM", "MTUS/ACOEM", "CA MTUS Chronic Pain".
-# A colon separates two citations ("MTUS: ACOEM ..."), so it is not a joiner.
-_MTUS_PREFIX = rf"(?:{_MTUS_NAME}(?:\s*[/\u2013-]\s*|\s+))"
+# MTUS written in front of one of its parts: "MTUS ACOEM", "MTUS-ACOEM", "CA MTUS Chronic Pain".
+# A colon separates two citations ("MTUS: ACOEM ..."); a slash joins only a titled ACOEM
+# (below): "CA MTUS/ACOEM Guidelines state" is two names, "MTUS/ACOEM Practice Guidelines,
+# 2nd Edition" one.
+_MTUS_PREFIX = rf"(?:{_MTUS_NAME}(?:\s*[\u2013-]\s*|\s+))"
 
 _CPMTG_TITLE = r"Pain\s+(?:Medical\s+)?(?:Treatment\s+)?Guidelines?"
 _CPMTG = (rf"(?:{_MTUS_PREFIX}(?i:chronic\s+{_CPMTG_TITLE})"
@@ -88,14 +94,24 @@ _ACOEM_BASE = (r"(?:(?i:american\s+college\s+of\s+occupational\s+(?:and|&)\s+env
 # when an edition or chapter follows it ("ACOEM guidelines state" -> "ACOEM").
 _ACOEM_TITLE = (r"(?:\s+(?i:(?:occupational\s+medicine\s+)?practice\s+guidelines?)"
                 r"|\s+(?i:guidelines?)(?=\s*,?\s*(?:\d|\(|(?i:second|third|fourth|chapter|ch\.))))")
-_ACOEM = (rf"(?:{_MTUS_PREFIX})?{_ACOEM_BASE}{_ACOEM_TITLE}?{_EDITION}?{_EDITION}?"
+_SLASH_PREFIX = rf"(?:{_MTUS_NAME}\s*/\s*(?=ACOEM(?:{_ACOEM_TITLE}|{_EDITION}|{_CHAPTER_NO}|{_NAMED_CHAPTER})))"
+_ACOEM = (rf"(?:{_MTUS_PREFIX}|{_SLASH_PREFIX})?{_ACOEM_BASE}{_ACOEM_TITLE}?{_EDITION}?{_EDITION}?"
           rf"(?:{_CHAPTER_NO}|{_NAMED_CHAPTER})?")
 
 _ODG_BASE = (r"(?:(?i:official\s+disability\s+guidelines?)(?:\s*\(\s*ODG(?:[-\u2013 ]TWC)?\s*\))?"
              r"|ODG(?:[-\u2013 ]TWC\b)?(?:\s*\(\s*(?i:official\s+disability\s+guidelines?)\s*\))?)"
              r"(?:\s*[-\u2013]?\s*(?i:treatment\s+in\s+workers['\u2019]?\s*comp(?:ensation)?)"
              r"(?:\s*\(\s*(?:ODG[-\u2013 ])?TWC\s*\))?)?")
-_ODG = rf"{_ODG_BASE}(?:,?\s*{_ORD}\s+(?i:edition)|\s*\({_YEAR}\))?{_ODG_CHAPTER}?"
+_ODG = rf"{_ODG_BASE}(?:,?\s*{_ORD}\s+(?i:edition)|\s*\({_YEAR}\))?{_ODG_CHAPTER}?{_UPDATED}?"
+
+# The MTUS as DWC's letters cite its parts: a title in capitalised words and the year of its
+# edition ("MTUS Neck and Upper Back Complaints 2004", "MTUS Chronic Pain Medical Treatment
+# 2016"), or an edition year and a title ending in "Guidelines" ("California MTUS 2016 Chronic
+# Pain Guidelines", "CA MTUS Acupuncture Guidelines"). Tried after the named parts above.
+_TITLE_WORD = r"(?:[A-Z][\w/'\u2019-]*|&)"
+_TITLE_WORDS = rf"(?:{_TITLE_WORD}\s+(?:(?:and|of|for|&)\s+)?){{1,6}}?"
+_MTUS_PART = (rf"(?:{_MTUS_NAME}\s+{_TITLE_WORDS}{_YEAR}(?![\d/-])"
+              rf"|{_MTUS_NAME}(?:\s+{_YEAR})?\s+(?!Guidelines?\b){_TITLE_WORDS}(?i:guidelines?)\b)")
 
 # Sources outside the MTUS and ODG (id OTHER). Kept to names that are
 # unambiguous; "peer-reviewed literature" and "FDA approved" are not names.
@@ -118,7 +134,7 @@ _NAMED_SOURCES = (r"(?:Work\s+Loss\s+Data\s+Institute|American\s+Pain\s+Society|
 # Order matters: at one start position the first alternative that matches
 # wins, so the MTUS parts come before the bare MTUS they begin with.
 GUIDELINE_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join((_CPMTG, _PSTG, _ACUPUNCTURE, _ACOEM, _ODG, _MTUS_NAME, _AMA, _FDA,
+    r"(?<![\w-])(?:" + "|".join((_CPMTG, _PSTG, _ACUPUNCTURE, _ACOEM, _ODG, _MTUS_PART, _MTUS_NAME, _AMA, _FDA,
                                  _CPG, _NAMED_SOURCES)) + r")(?![\w])"
 )
 
