@@ -43,10 +43,6 @@ _POS = re.compile("|".join(_POSITIVE), re.IGNORECASE)
 _ADMIN_DECISION = re.compile(
     r"(?:claims\s+administrator|utilization\s+review|UR)(?:'s)?\s+(?:decision|determination|denial)"
     r"[^.]{0,40}?\b(?P<verb>upheld|uphold|overturned|overturn|reversed|affirmed|sustained)", re.IGNORECASE)
-# A bare decision word, as in "<service>: Upheld" or "DETERMINATION: OVERTURN".
-DECISION_WORD = re.compile(
-    r"(?P<word>upheld|uphold|overturned|overturn|non-?\s?certified|not\s+certified|certified|denied|"
-    r"approved|not\s+medically\s+necessary|medically\s+necessary)", re.IGNORECASE)
 
 
 # "The denial (of Soma) is affirmed", "the non-certification is overturned": a verdict on

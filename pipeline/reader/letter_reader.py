@@ -81,7 +81,7 @@ NUMBERED_NAME = re.compile(
 # An outcome on a line of its own: "DETERMINATION: UPHOLD", "Decision: Overturned".
 OUTCOME_LINE = re.compile(
     r"^[ \t]*(?:(?:final\s+|imr\s+)?(?:determination|decision|outcome|result)\s*[:\-]?\s*)?"
-    r"(?P<word>upheld|uphold|overturned|overturn|non-?\s?certified|certified)[ \t]*\.?[ \t]*$",
+    rf"(?P<word>{OUTCOME_WORD})[ \t]*\.?[ \t]*$",
     re.IGNORECASE | re.MULTILINE)
 # "1. Right carpal tunnel release is medically necessary and appropriate."
 STATEMENT_ITEM = re.compile(
