@@ -337,6 +337,11 @@ def _compact_letter(record: dict, labels: list[str], gold_record: dict | None) -
     spans.sort(key=lambda s: (s[0], -s[1]))
     out = {"id": str(record["id"]), "fmt": record.get("format") or "", "text": record.get("text", ""),
            "items": out_items, "spans": spans}
+    header = record.get("header") or {}
+    facts = [f"decided {header['decision_date']}" if header.get("decision_date") else "", header.get("priority") or "",
+             ", ".join(header.get("specialties") or [])]
+    if any(facts):
+        out["hdr"] = " · ".join(f for f in facts if f)  # the case header an analyst reads first
     if record.get("error"):
         out["err"] = f'{record.get("error_kind") or "error"}: {record["error"]}'
     if record.get("warnings"):
@@ -642,7 +647,7 @@ PAGE_JS = r"""
   }
   function renderLetter(i) {
     var l = L[i], h = ['<article class="letter" id="letter-' + esc(l.id) + '" data-letter-id="' + esc(l.id) + '">'];
-    h.push("<h3>" + esc(l.id) + '<span class="meta">' + esc(l.fmt || "") + " · " + l.items.length + " item(s) · " + l.spans.length + " entities</span></h3>");
+    h.push("<h3>" + esc(l.id) + '<span class="meta">' + esc(l.fmt || "") + (l.hdr ? " · " + esc(l.hdr) : "") + " · " + l.items.length + " item(s) · " + l.spans.length + " entities</span></h3>");
     if (l.err) h.push('<div class="error">' + esc(l.err) + "</div>");
     (l.warn || []).forEach(function (w) { h.push('<div class="warn">warning: ' + esc(w) + "</div>"); });
     if (l.items.length) {

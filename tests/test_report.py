@@ -176,3 +176,14 @@ def test_generated_run_of_1000_letters_renders(tmp_path):
     dom = check_in_browser(report, tmp_path)
     assert dom.count('<article class="letter"') == 200 and "1000 of 1000 letters" in dom
     assert "page 1 of 5" in dom
+
+
+def test_each_letter_shows_its_case_header(tmp_path):
+    from letters_for_tests import LETTERS
+    from pipeline.reader import read_text
+
+    text = "Case Number: CM17-0123456\nDecision Date: 03/03/2017\nPriority: Expedited\n" + LETTERS["fdl-issues"]
+    path = tmp_path / "p.jsonl"
+    path.write_text(read_text(text, "hdr").to_jsonl_line(), encoding="utf-8")
+    page = build_report(path, out_path=tmp_path / "h.html").read_text(encoding="utf-8")
+    assert embedded_data(page)["letters"][0]["hdr"] == "decided 2017-03-03 \u00b7 Expedited"
