@@ -99,7 +99,7 @@ def test_a_tiny_run_with_real_letters_cross_validates_on_them(tmp_path):
     results = run(config, only="reasons", log=lambda message: None)
     real = results["reasons"]["real_cv"]
     assert real["folds"] == 2 and real["letters"] == 104
-    assert real["reasons"]["micro"]["support"] >= 400 and real["evidence"]["scored"] > 0
+    assert real["reasons"]["micro"]["support"] >= 390 and real["evidence"]["scored"] > 0
     manifest = artifacts.verify(tmp_path / "models" / "reasons")
     assert manifest.data["real"]["letters"] == 104 and manifest.data["real"]["sentence_share"] == 0.3
     card = (tmp_path / "models" / "reasons" / "MODEL_CARD.md").read_text()
