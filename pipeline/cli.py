@@ -393,7 +393,8 @@ def _real_letters_dir(pdfs: Optional[Path]) -> Path:
 
 @data_app.command("real-gold")
 def data_real_gold(
-    out: Path = typer.Option(..., "--out", "-o", help="Gold JSONL to write (with letter text: keep it out of git)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Gold JSONL to write (with letter text: keep it out of git); - for "
+                                                  "standard output."),
     which: str = typer.Option("pool", "--set", help="pool (adjudicated), first or second (the double-annotated letters)."),
     spans_only: bool = typer.Option(False, "--spans-only", help="Only letters whose entities are annotated."),
     pdfs: Optional[Path] = REAL_LETTERS_OPTION,
@@ -405,9 +406,13 @@ def data_real_gold(
     if which not in sets:
         raise typer.BadParameter(f"choose from {', '.join(sets)}", param_hint="--set")
     letters = list(standoff.joined(standoff.load(sets[which]), _real_letters_dir(pdfs), spans_only=spans_only))
-    with open_output(out) as handle:
+    handle = open_output(out)
+    try:
         for letter in letters:
             handle.write(letter.to_jsonl_line())
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
     typer.echo(f"{len(letters)} letters, {sum(len(l.items) for l in letters)} items written to {out}", err=True)
 
 

@@ -207,7 +207,8 @@ class LetterReader:
         sections = self._sections(view)
         letter.sections = [Section(name, *view.raw_range(s, e), heading=h) for name, s, e, h in sections]
         summary = next((s for name, s, _, _ in sections if name in ("case_summary", "issues")), None)
-        letter.header, header_warnings = read_header(raw.text, view.raw_offset(summary) if summary else 4000)
+        # The header is what comes before the case summary; without one, the top of the letter.
+        letter.header, header_warnings = read_header(raw.text, view.raw_offset(summary) if summary is not None else 4000)
         letter.warnings.extend(header_warnings)
         drafts = self._items(view, sections, letter.format)
         if letter.format is None and not drafts:
