@@ -135,7 +135,7 @@ def build_pipeline(C: float = 4.0, word_max_features: int = 30000, char_max_feat
 
 
 class SentenceClassifier(BaseEstimator, ClassifierMixin):
-    """Reasons a single sentence states: word 1-2-gram TF-IDF into one-vs-rest logistic regression,
+    """Reasons a single sentence states: word n-gram TF-IDF into one-vs-rest logistic regression,
     trained on the evidence sentences of annotated letters (``sentence_examples``).
 
     ``predict_proba`` of a rationale is, per label, the highest probability of any one of its
@@ -143,12 +143,12 @@ class SentenceClassifier(BaseEstimator, ClassifierMixin):
     quoted in one sentence and met in the next does not add up to a reason.
     """
 
-    def __init__(self, C: float = 4.0, max_features: int = 20000, seed: int = 13):
-        self.C, self.max_features, self.seed = C, max_features, seed
+    def __init__(self, C: float = 4.0, max_features: int = 20000, ngram_max: int = 2, seed: int = 13):
+        self.C, self.max_features, self.ngram_max, self.seed = C, max_features, ngram_max, seed
 
     def fit(self, texts: Sequence[str], Y: np.ndarray) -> "SentenceClassifier":
         self.pipeline_ = Pipeline([
-            ("words", TfidfVectorizer(preprocessor=preprocess, ngram_range=(1, 2), min_df=2,
+            ("words", TfidfVectorizer(preprocessor=preprocess, ngram_range=(1, self.ngram_max), min_df=2,
                                       max_features=self.max_features, sublinear_tf=True, dtype=np.float32)),
             ("model", OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced",
                                                              random_state=self.seed))),

@@ -358,7 +358,8 @@ def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> di
         classifier = create()
         classifier.fit([e.text for e in examples], label_matrix(examples, classifier.labels))
         if share:
-            classifier.fit_sentences(sentence_part, share, C=float(section.get("sentence_C", 4.0)), seed=config.seed)
+            classifier.fit_sentences(sentence_part, share, C=float(section.get("sentence_C", 4.0)),
+                                     ngram_max=int(section.get("sentence_ngram_max", 2)), seed=config.seed)
         return classifier
 
     labels = create().labels
@@ -457,7 +458,7 @@ def write_reasons_card(directory: Path, manifest: dict) -> None:
         f"{manifest['taxonomy_version']}) for each upheld item, from the item's rationale as the reader extracts it. "
         "A scikit-learn `Pipeline`: word 1-3-gram and character 3-5-gram TF-IDF plus the rule baseline's cue counts, "
         "into one-vs-rest logistic regression with sigmoid-calibrated probabilities"
-        + (f", blended (share {real_info['sentence_share']}) with an evidence-sentence classifier (word 1-2-gram "
+        + (f", blended (share {real_info['sentence_share']}) with an evidence-sentence classifier (word n-gram "
            f"TF-IDF, one-vs-rest logistic regression) trained on the {real_info['sentences']} rationale sentences of "
            "the real letters, labelled by the gold evidence they state; an item takes the probability of its "
            "best sentence" if real_info and real_info.get("sentence_share") else "")
