@@ -366,16 +366,21 @@ def data_check(files: List[Path] = typer.Argument(..., exists=True, dir_okay=Fal
                                                  help="Annotated JSONL files (gold format).")) -> None:
     """Validate annotated letters and print their label counts.
 
-    Checks known labels, offsets inside the text, services present in the text and
-    overturned items without reasons; lists every bad record with its id. Exit
-    status 1 when any record is bad.
+    Checks known labels, offsets inside the text, spans that start and end on text,
+    services present in the text and overturned items without reasons; lists every
+    bad record with its id. Error records of `imr parse`/`imr score` (inputs that could
+    not be read) are well-formed output and are counted apart. Exit status 1 when any
+    record is bad.
     """
     from .corpora import corpus_stats, read_corpus
 
     failed = False
     for path in files:
-        letters, bad = read_corpus(path, strict=False)
-        typer.echo(f"== {path}: {len(letters)} good, {len(bad)} bad")
+        letters, problems = read_corpus(path, strict=False)
+        errors = [record for record in problems if record.error_record]
+        bad = [record for record in problems if not record.error_record]
+        typer.echo(f"== {path}: {len(letters)} good, {len(bad)} bad"
+                   + (f", {len(errors)} error records (inputs that could not be read)" if errors else ""))
         for record in bad:
             typer.echo(f"  BAD {record}")
         for line in corpus_stats(letters).lines():

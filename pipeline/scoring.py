@@ -44,8 +44,22 @@ def load_reasons(path: Path = DEFAULT_REASONS) -> LinearReasons:
 
 
 def doc_spans(doc) -> list[EntitySpan]:
-    return [EntitySpan(ent.start_char, ent.end_char, ent.label_, bool(ent._.negated), ent._.guideline_id)
-            for ent in doc.ents]
+    """The doc's entities as output spans, trimmed of white space at either end.
+
+    The NER may take a line-break token into an entity ('chronic \\n'); the contract
+    (and `imr data check`) wants spans that start and end on text. An entity that is
+    all white space is dropped.
+    """
+    spans = []
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        while start < end and doc.text[start].isspace():
+            start += 1
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append(EntitySpan(start, end, ent.label_, bool(ent._.negated), ent._.guideline_id))
+    return spans
 
 
 @dataclass
