@@ -235,19 +235,9 @@ def label(
     out: Path = typer.Option(..., "--out", "-o", help="Output JSONL with rule-baseline reasons."),
 ) -> None:
     """Weak supervision: label upheld items with the rule baseline's labeling functions."""
-    from .rules import rule_hits
+    from .rules import weak_labels
 
-    def label_items(letter):
-        for item in letter.items:
-            if item.decision == "upheld" and item.rationale:
-                hits = rule_hits(item.rationale)
-                item.reasons = sorted({h.reason for h in hits})
-                offset = item.rationale_range[0]
-                item.evidence = {}
-                for h in hits:
-                    item.evidence.setdefault(h.reason, []).append([offset + h.start, offset + h.end])
-
-    _read_and_write(inputs, out, label_items)
+    _read_and_write(inputs, out, weak_labels)
 
 
 @app.command()

@@ -70,3 +70,29 @@ def test_cue_matrix_counts_sentences_per_reason():
     assert matrix.shape == (3, len(reasons))
     assert matrix[0, column] == 2
     assert matrix[1].sum() == matrix[2].sum() == 0
+
+
+def test_weak_labels_give_upheld_items_reasons_with_evidence_in_letter_offsets():
+    from pipeline.reader import read_text
+    from pipeline.rules import weak_labels
+
+    from letters_for_tests import LETTERS
+
+    letters = [read_text(text) for text in LETTERS.values()]
+    for letter in letters:
+        weak_labels(letter)
+    upheld = [item for letter in letters for item in letter.items if item.decision == "upheld"]
+    assert upheld and any(item.reasons for item in upheld)
+    for letter in letters:
+        _check_weak_labels(letter)
+
+
+def _check_weak_labels(letter):
+    for item in letter.items:
+        if item.decision == "overturned":
+            assert not item.reasons
+        for reason, ranges in (item.evidence or {}).items():
+            assert reason in item.reasons
+            for start, end in ranges:
+                assert item.rationale_range[0] <= start < end <= item.rationale_range[1]
+                assert letter.text[start:end].strip()
