@@ -51,9 +51,11 @@ class LetterSample:
     """The letters a report shows, chosen while the file streams past.
 
     Up to ``limit`` letters: first the *priority* letters (read errors, disagreements with
-    gold) in file order, then the others whose key ``blake2b(seed, id)`` is smallest: a
-    random sample that depends only on the seed and the ids, not on the file's order or
-    on how many letters came before. Holds at most ``limit`` records at any time."""
+    gold) in file order, at most half the limit so that a run with many failures still
+    shows a sample of the rest; then the others (later priority letters among them) whose
+    key ``blake2b(seed, id)`` is smallest: a random sample that depends only on the seed
+    and the ids, not on the file's order or on how many letters came before. Holds at
+    most ``limit`` records at any time."""
     limit: int
     seed: int = DEFAULT_SEED
     total: int = 0
@@ -67,7 +69,7 @@ class LetterSample:
     def offer(self, position: int, record: dict, priority: bool = False) -> None:
         self.total += 1
         kept = {k: record[k] for k in _VIEW_FIELDS if k in record}
-        if priority and len(self.priority) < self.limit:
+        if priority and len(self.priority) < (self.limit + 1) // 2:
             self.priority.append((position, kept))
         else:
             heapq.heappush(self._others, (-self._key(record), -position, kept))

@@ -252,22 +252,32 @@ def synthetic_run(path: Path, n: int, errors_every: int = 0) -> Path:
 
 
 def test_large_run_keeps_a_sample_and_counts_every_letter(tmp_path):
-    small = write_report(synthetic_run(tmp_path / "small.jsonl", 400, errors_every=50), out_path=tmp_path / "s.html",
+    small = write_report(synthetic_run(tmp_path / "small.jsonl", 400, errors_every=100), out_path=tmp_path / "s.html",
                          max_letters=100)
-    large = write_report(synthetic_run(tmp_path / "large.jsonl", 4000, errors_every=50), out_path=tmp_path / "l.html",
+    large = write_report(synthetic_run(tmp_path / "large.jsonl", 4000, errors_every=100), out_path=tmp_path / "l.html",
                          max_letters=100)
     page = large.path.read_text(encoding="utf-8")
     data = embedded_data(page)
     expected = totals(json.loads(line) for line in (tmp_path / "large.jsonl").open(encoding="utf-8"))
     assert 'id="t-letters">4000<' in page and f'id="t-items">{expected["items"]}<' in page
-    assert 'id="t-errors">80<' in page and expected["errors"] == 80
-    # 100 letters shown: the 80 error records first, then 20 of the others at random.
+    assert 'id="t-errors">40<' in page and expected["errors"] == 40
+    # 100 letters shown in file order: the 40 error records, then 60 of the others at random.
     ids = [letter["id"] for letter in data["letters"]]
-    assert len(ids) == 100 and ids == sorted(ids) and sum(1 for letter in data["letters"] if "err" in letter) == 80
-    assert data["total"] == 4000 and 'id="sample-note"' in page and "the first 80 letters" in page
+    assert len(ids) == 100 and ids == sorted(ids) and sum(1 for letter in data["letters"] if "err" in letter) == 40
+    assert data["total"] == 4000 and 'id="sample-note"' in page and "the first 40 letters" in page
     # Ten times the letters, (almost) the same file: the size follows the sample, not the run.
     assert large.path.stat().st_size < 1.2 * small.path.stat().st_size
     assert large.path.stat().st_size < (tmp_path / "large.jsonl").stat().st_size / 10
+
+
+def test_many_failures_leave_room_for_a_sample(tmp_path):
+    """A run where every other letter failed still shows readable letters: the letters shown
+    first for their errors take at most half the limit."""
+    report = write_report(synthetic_run(tmp_path / "run.jsonl", 1000, errors_every=2), out_path=tmp_path / "r.html",
+                          max_letters=100)
+    letters = embedded_data(report.path.read_text(encoding="utf-8"))["letters"]
+    failed = sum(1 for letter in letters if "err" in letter)
+    assert len(letters) == 100 and report.sample["priority"] == 50 and 50 <= failed < 100
 
 
 def test_sample_is_reproducible_and_follows_the_seed(tmp_path):
@@ -346,13 +356,13 @@ def test_overturned_items_show_no_reasons_or_scores(tmp_path):
 def test_letters_that_disagree_with_gold_are_shown_first(tmp_path):
     gold = list(read_jsonl(GOLD).values())[:30]
     pred = [dict(r) for r in gold]
-    for r in pred[5:30:5]:  # five letters lose their items
+    for r in pred[5:30:6]:  # five letters lose their items
         r["items"] = []
     pred_path, gold_path = write_jsonl(pred, tmp_path / "p.jsonl"), write_jsonl(gold, tmp_path / "g.jsonl")
-    page = build_report(pred_path, gold_path, tmp_path / "r.html", max_letters=8).read_text(encoding="utf-8")
+    page = build_report(pred_path, gold_path, tmp_path / "r.html", max_letters=10).read_text(encoding="utf-8")
     letters = embedded_data(page)["letters"]
     flagged = [letter["id"] for letter in letters if letter["dis"]]
-    assert len(letters) == 8 and flagged == [str(r["id"]) for r in pred[5:30:5]]
+    assert len(letters) == 10 and flagged == [str(r["id"]) for r in pred[5:30:6]]
     assert 'id="t-letters">30<' in page and "disagreement with gold" in page
 
 
