@@ -21,6 +21,7 @@ import hashlib
 import heapq
 import json
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -243,7 +244,15 @@ def build_report(predictions_path: Path, gold_path: Path | None = None, out_path
 
 def report_command(predictions: Path, gold: Path | None, out: Path, max_letters: int = DEFAULT_MAX_LETTERS,
                    seed: int = DEFAULT_SEED) -> None:
-    """``imr report``: build the report and print a one-line summary."""
+    """``imr report``: build the report and print a one-line summary. An input that is not a
+    file, or an output that is a folder, is a usage error: one line, exit status 2."""
+    for what, path in (("scored letters", predictions), ("gold", gold)):
+        if path is not None and not Path(path).is_file():
+            print(f"error: {what}: {path} is not a file", file=sys.stderr)
+            raise SystemExit(2)
+    if Path(out).is_dir():
+        print(f"error: --out {out} is a folder; name the HTML file to write", file=sys.stderr)
+        raise SystemExit(2)
     started = time.perf_counter()
     result = write_report(Path(predictions), Path(gold) if gold else None, Path(out), max_letters=max_letters,
                           seed=seed)

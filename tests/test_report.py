@@ -85,6 +85,17 @@ def test_report_without_gold_and_command(scored_dev, tmp_path, capsys):
     assert 'id="figures"' not in page and embedded_data(page)["gold"] is False
 
 
+def test_missing_inputs_are_usage_errors(scored_dev, tmp_path, capsys):
+    for args in ((tmp_path / "nope.jsonl", None, tmp_path / "r.html"), (scored_dev, tmp_path / "nope.jsonl", tmp_path / "r.html"),
+                 (scored_dev, None, tmp_path)):
+        with pytest.raises(SystemExit) as stop:
+            report_command(*args)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_script_content_cannot_break_out(tmp_path):
     record = {"id": "x</script><b>1", "text": "Pain </script><script>alert(1)</script> & more\u2028",
               "items": [{"service": "MRI </script>", "decision": "upheld", "reasons": ["missing_exam_finding"]}],
@@ -173,21 +184,24 @@ def browser() -> str:
     pytest.skip("no chromium binary found (Debian: apt-get install chromium)")
 
 
-def run_browser(binary: str, page: Path, tmp: Path, *extra: str, timeout: int = 180) -> subprocess.CompletedProcess:
+def run_browser(binary: str, page: Path, tmp: Path, *extra: str, timeout: int = 180,
+                fragment: str = "") -> subprocess.CompletedProcess:
     profile = tmp / "profile"
     profile.mkdir(exist_ok=True)
     args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-            "--virtual-time-budget=10000", *extra, page.resolve().as_uri()]
+            "--virtual-time-budget=10000", *extra, page.resolve().as_uri() + fragment]
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=tmp)
 
 
-def check_in_browser(report: Path, tmp: Path) -> str:
+def check_in_browser(report: Path, tmp: Path, fragment: str = "") -> str:
+    """The rendered page (``fragment``: opened at ``#...``), after checking the script ran
+    without an error; a screenshot is taken first."""
     binary = browser()
     shot = tmp / "report.png"
     run_browser(binary, report, tmp, f"--screenshot={shot}", "--window-size=1280,2000")
     assert shot.exists() and shot.stat().st_size > 10_000, "no screenshot"
-    dom = run_browser(binary, report, tmp, "--dump-dom").stdout
+    dom = run_browser(binary, report, tmp, "--dump-dom", fragment=fragment).stdout
     assert 'data-report-ready="1"' in dom, "the page script did not finish"
     error = re.search(r'<div id="js-error"[^>]*>([^<]*)', dom)
     assert 'data-report-error="1"' not in dom and error is None, error and error.group(1)
@@ -205,6 +219,13 @@ def test_report_renders_in_headless_chromium(dev_report, scored_dev, tmp_path):
     assert first["items"][0]["service"].replace("&", "&amp;") in dom
     assert 'class="entity' in dom and "81 of 81 letters" in dom
     print(f"screenshot: {tmp_path / 'report.png'}")
+    # A link to a letter (as the error lists make) opens it: its text with entity marks and the
+    # evidence of its upheld items.
+    target = next(r for r in records if any(it.get("evidence") and it["decision"] == "upheld" for it in r["items"]))
+    opened = check_in_browser(dev_report, tmp_path, fragment=f"#letter={target['id']}")
+    article = opened.split(f'data-letter-id="{target["id"]}"')[1].split("</article>")[0]
+    assert '<mark class="entity e-' in article and '<span class="ev" title="item ' in article
+    assert 'data-done="1"' in article
 
 
 def test_generated_run_of_1000_letters_renders(tmp_path):
