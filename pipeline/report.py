@@ -137,6 +137,13 @@ def letter_view(record: dict, labels: list[str], gold_record: dict | None) -> di
     return out
 
 
+def _tidy(record: dict) -> dict:
+    """The record with items the pairing can take whatever the file held: only objects, each
+    with a string service."""
+    items = [dict(item, service=str(item.get("service") or "")) for item in record_items(record)]
+    return dict(record, items=items)
+
+
 # The page -----------------------------------------------------------------------------------
 
 def json_for_script(value) -> str:
@@ -203,6 +210,7 @@ def write_report(predictions_path: Path, gold_path: Path | None = None, out_path
         summary.add(record)
         if record is None:
             continue
+        record = _tidy(record)
         letter_id = str(record.get("id"))
         gold_record = gold.get(letter_id) if gold is not None else None
         if gold_record is not None:

@@ -343,6 +343,11 @@ def test_error_records_and_broken_lines_do_not_stop_the_report(tmp_path):
     ]
     run = tmp_path / "run.jsonl"
     run.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gold = write_jsonl([{"id": "None", "text": "no id at all", "items": [{"service": "MRI", "decision": "upheld",
+                                                                          "reasons": ["missing_exam_finding"]}]}],
+                       tmp_path / "gold.jsonl")
+    with_gold = build_report(run, gold, out_path=tmp_path / "g.html").read_text(encoding="utf-8")
+    assert embedded_data(with_gold)["letters"][3]["dis"] is True and 'id="figures"' in with_gold
     page = build_report(run, out_path=tmp_path / "r.html").read_text(encoding="utf-8")
     data = embedded_data(page)
     assert [letter["id"] for letter in data["letters"]] == ["ok", "bad-pdf", "nulls", "None"]
