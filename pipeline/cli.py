@@ -268,6 +268,7 @@ def show(
     """Render a letter's entities with displaCy (negated ones marked) into an HTML file."""
     from spacy import displacy
 
+    from .highlight import displacy_colors
     from .scoring import DEFAULT_TAGGER, load_tagger
     from .sources import read_file
 
@@ -278,10 +279,8 @@ def show(
     doc = load_tagger(tagger or DEFAULT_TAGGER)(raw.text)
     ents = [{"start": e.start_char, "end": e.end_char, "label": e.label_ + (" (absent)" if e._.negated else "")}
             for e in doc.ents]
-    colors = {"GUIDELINE": "#9ecae1", "CONDITION": "#fdd0a2", "FINDING": "#c7e9c0",
-              "CONDITION (absent)": "#d9d9d9", "FINDING (absent)": "#d9d9d9"}
     page = displacy.render({"text": raw.text, "ents": ents, "title": raw.id}, style="ent", manual=True, page=True,
-                           options={"colors": colors})
+                           options={"colors": displacy_colors()})
     html.write_text(page, encoding="utf-8")
     typer.echo(f"wrote {html}", err=True)
 
@@ -303,11 +302,16 @@ def report(
     gold: Optional[Path] = typer.Option(None, "--gold", exists=True, dir_okay=False,
                                         help="Gold annotations: adds per-label figures and error lists."),
     out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained, works offline)."),
+    max_letters: int = typer.Option(500, "--max-letters", min=1,
+                                    help="Show every letter of a run up to this many; a larger run shows this many: "
+                                         "read errors and disagreements with gold first, then a random sample "
+                                         "(totals and charts always count every letter)."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the letter sample of a large run."),
 ) -> None:
     """A single self-contained HTML report: totals, charts, per-letter views with entities and evidence."""
     from .report import report_command
 
-    report_command(predictions, gold, out)
+    report_command(predictions, gold, out, max_letters=max_letters, seed=seed)
 
 
 @app.command()
