@@ -1,7 +1,8 @@
-"""Running the reader over many inputs: streaming output and the end-of-run summary.
+"""Running the reader over many inputs: what is left to do, progress, and the end-of-run summary.
 
-Output is written and flushed letter by letter, so that an interrupted run keeps
-everything already read.
+Output is written and flushed letter by letter (``output``), so that an interrupted
+run keeps everything already read; on ``--resume`` the summary and the exit status
+count what the output already held, failures included.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from .letters import Letter
+from .output import Resumed
 from .reader import LetterReader
-from .sources import iter_raw
+from .sources import RawText, iter_raw
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Summary:
     formats: Counter = field(default_factory=Counter)
     decisions: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.perf_counter)
+    resumed: Resumed = field(default_factory=Resumed)
 
     def add(self, letter: Letter) -> None:
         if letter.error:
@@ -39,7 +42,18 @@ class Summary:
 
     @property
     def failed(self) -> int:
+        """Inputs that failed in this run."""
         return sum(self.errors.values())
+
+    @property
+    def failed_in_output(self) -> int:
+        """Inputs whose error record is in the output: this run's and, on ``--resume``, the earlier runs'."""
+        return self.failed + sum(self.resumed.errors.values())
+
+    @property
+    def exit_status(self) -> int:
+        """0 when every input in the output was handled, 1 when any failed (the README's promise)."""
+        return 1 if self.failed_in_output else 0
 
     def lines(self) -> list[str]:
         seconds = max(time.perf_counter() - self.started, 1e-9)
@@ -52,13 +66,37 @@ class Summary:
             out.append("decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.decisions.items())))
         if self.errors:
             out.append("errors by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())))
+        if self.resumed.letters:
+            earlier = self.resumed.errors
+            out.append(f"resumed: {self.resumed.letters} inputs were already in the output, "
+                       f"{sum(earlier.values())} of them failed"
+                       + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(earlier.items())) + ")" if earlier else "")
+                       + f"; inputs failed in the whole output: {self.failed_in_output}")
+        if self.resumed.repaired:
+            out.append(f"resume repaired the output: {self.resumed.repaired}")
         return out
 
 
-def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
-                 exclude: Iterable[str | Path] = ()) -> Iterator[Letter]:
+def pending_raws(inputs: Iterable[str], out: Path | None, resumed: Resumed | None = None) -> Iterator[RawText]:
+    """Raw texts of the inputs, less the run's own output and the letters ``resumed`` already holds.
+
+    A Parquet output is a folder: the files in it are skipped as well when it lies
+    inside an input folder.
+    """
+    skip = Counter(resumed.done) if resumed else Counter()
+    inside = Path(out).resolve() if out is not None and Path(out).is_dir() else None
+    for raw in iter_raw(inputs, exclude=[out] if out is not None else []):
+        if inside is not None and raw.source and inside in Path(raw.source).resolve().parents:
+            continue
+        if skip[raw.id] > 0:
+            skip[raw.id] -= 1
+            continue
+        yield raw
+
+
+def read_raws(raws: Iterable[RawText], reader: LetterReader | None = None) -> Iterator[Letter]:
     reader = reader or LetterReader()
-    for raw in iter_raw(inputs, exclude=exclude):
+    for raw in raws:
         try:
             yield reader.read(raw)
         except Exception as exc:  # a reader bug on one letter must not end the batch
@@ -66,11 +104,17 @@ def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
                          error=f"internal error while reading ({type(exc).__name__}: {exc}); please report it")
 
 
-def counted(letters: Iterable[Letter], summary: Summary, show: bool) -> Iterator[Letter]:
-    """``letters``, each added to ``summary``; on a terminal, a progress bar with the rate and failures so far."""
+def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
+                 exclude: Iterable[str | Path] = ()) -> Iterator[Letter]:
+    return read_raws(iter_raw(inputs, exclude=exclude), reader)
+
+
+def counted(letters: Iterable[Letter], summary: Summary, show: bool, total: int | None = None) -> Iterator[Letter]:
+    """``letters``, each added to ``summary``; if ``show``, a progress bar on standard error with
+    letters/s, failures so far and, given the ``total`` still to do, the count left and an ETA."""
     from tqdm import tqdm
 
-    with tqdm(disable=not show, unit=" letters", file=sys.stderr) as bar:
+    with tqdm(disable=not show, total=total, unit=" letters", file=sys.stderr, dynamic_ncols=True) as bar:
         for letter in letters:
             summary.add(letter)
             bar.update(1)
@@ -79,13 +123,9 @@ def counted(letters: Iterable[Letter], summary: Summary, show: bool) -> Iterator
             yield letter
 
 
-def write_jsonl(letters: Iterable[Letter], handle: IO[str], summary: Summary, show: bool = False) -> None:
-    for letter in counted(letters, summary, show):
-        handle.write(letter.to_jsonl_line())
-        handle.flush()
-
-
 def open_output(out: Path | None) -> IO[str]:
+    """A plain text handle for commands that write one file (``data real-gold``); runs over
+    letters write through ``output.Output``, which checks and locks the path."""
     if out is None or str(out) == "-":
         return sys.stdout
     Path(out).parent.mkdir(parents=True, exist_ok=True)

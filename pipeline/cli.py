@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from .batch import Summary, open_output, parse_inputs, write_jsonl
+from .batch import Summary, open_output
 
 # Plain Click messages (no Rich boxes): a usage error is a few plain lines a script can grep.
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
@@ -47,33 +47,68 @@ def _report(summary: Summary) -> None:
 
 
 PROGRESS_OPTION = typer.Option(None, "--progress/--no-progress",
-                               help="Progress bar with letters/s and failures so far (default: on a terminal).")
+                               help="Progress bar with the total, letters/s, ETA and failures so far (default: on a terminal).")
+FORMAT_OPTION = typer.Option(None, "--format", "-f",
+                             help="jsonl (gold-format records), csv (one row per item) or parquet (a folder of "
+                                  "letters/items/entities tables). Default: from the --out extension, else jsonl.")
+FORCE_OPTION = typer.Option(False, "--force", help="Overwrite an --out file that is not an imr output.")
+RESUME_OPTION = typer.Option(False, "--resume",
+                             help="Continue an interrupted run: keep what --out holds, skip those letters.")
 
 
-def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progress: Optional[bool] = None) -> None:
-    """Read every input, let ``annotate`` add to each readable letter, write JSONL, report, exit."""
-    summary = Summary()
-    handle = open_output(out)
+def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: bool, force: bool,
+         progress: Optional[bool], letters_of) -> None:
+    """Check and lock ``out``, turn the pending inputs into letters with ``letters_of(raws)``,
+    write them one by one, report, and exit 0, 1 (some input in the output failed) or 2."""
+    from .artifacts import ArtifactError
+    from .batch import counted, pending_raws
+    from .output import Output
+    from .output_guard import OutputError, count_inputs
 
-    def letters():
-        for letter in parse_inputs(inputs, exclude=[out] if out else []):
+    try:
+        output = Output.open(out, fmt, inputs, resume=resume, force=force)
+    except OutputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    summary = Summary(resumed=output.resumed)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        total = None
+        if show:  # listing the inputs costs a folder walk: only for the bar's total and ETA
+            total = max(0, count_inputs(inputs, skip_under=output.path if output.fmt == "parquet" else None)
+                        - output.resumed.letters)
+        for letter in counted(letters_of(pending_raws(inputs, output.path, output.resumed)), summary, show, total):
+            output.write(letter)
+    except ArtifactError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    finally:
+        output.close()
+    _report(summary)
+    raise typer.Exit(summary.exit_status)
+
+
+def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progress: Optional[bool] = None,
+                    fmt: Optional[str] = None, resume: bool = False, force: bool = False) -> None:
+    """Read every input, let ``annotate`` add to each readable letter, write, report, exit."""
+    from .batch import read_raws
+
+    def letters_of(raws):
+        for letter in read_raws(raws):
             if annotate is not None and not letter.error:
                 annotate(letter)  # adds to the letter in place
             yield letter
 
-    try:
-        write_jsonl(letters(), handle, summary, show=sys.stderr.isatty() if progress is None else progress)
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
-    _report(summary)
-    raise typer.Exit(1 if summary.failed else 0)
+    _run(inputs, out, fmt, resume, force, progress, letters_of)
 
 
 @app.command()
 def parse(
     inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output JSONL file (default: standard output)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file; - or none: standard output."),
+    fmt: Optional[str] = FORMAT_OPTION,
+    resume: bool = RESUME_OPTION,
+    force: bool = FORCE_OPTION,
     progress: Optional[bool] = PROGRESS_OPTION,
 ) -> None:
     """Read letters into sections and disputed items (service, decision, citations, rationale).
@@ -83,16 +118,17 @@ def parse(
     `error_kind`. Prints a summary on standard error. Exit status: 0 when every input
     was read, 1 when at least one failed (the batch still completes), 2 on usage errors.
     """
-    _read_and_write(inputs, out, progress=progress)
+    _read_and_write(inputs, out, progress=progress, fmt=fmt, resume=resume, force=force)
 
 
 @app.command()
 def score(
     inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output file."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (gold-format records), csv (one row per item) or parquet."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file (Parquet: a folder); - for standard output."),
+    fmt: Optional[str] = FORMAT_OPTION,
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to score in."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep what --out holds, skip those letters."),
+    resume: bool = RESUME_OPTION,
+    force: bool = FORCE_OPTION,
     tagger: Path = typer.Option(None, "--tagger", exists=True, file_okay=False,
                                 help="Tagger directory (default models/tagger)."),
     reasons: Path = typer.Option(None, "--reasons", exists=True, file_okay=False,
@@ -102,47 +138,15 @@ def score(
     """Score letters: items, decisions, denial reasons with probabilities and evidence, entity spans.
 
     Streams: each letter is written and flushed as soon as it is scored, memory stays
-    flat, and `--resume` continues after a crash without losing or repeating letters.
-    An input that cannot be read gets an error record; the run goes on. Exit status:
-    0 when every input was scored, 1 when some failed, 2 on usage errors or unusable models.
+    flat, and `--resume` continues after a crash without losing or repeating letters,
+    in every format. An input that cannot be read gets an error record; the run goes on.
+    Exit status: 0 when every input in the output was scored, 1 when some failed (on
+    `--resume`, earlier runs' failures count too), 2 on usage errors or unusable models.
     """
-    from .artifacts import ArtifactError
-    from .batch import counted
-    from .output import Writer, done_ids
     from .scoring import DEFAULT_REASONS, DEFAULT_TAGGER, score_stream
-    from .sources import iter_raw
 
-    if fmt not in ("jsonl", "csv", "parquet"):
-        raise typer.BadParameter("--format must be jsonl, csv or parquet")
     tagger, reasons = tagger or DEFAULT_TAGGER, reasons or DEFAULT_REASONS
-    try:
-        skip = done_ids(out, fmt) if resume else None
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc))
-
-    def pending():
-        for raw in iter_raw(inputs, exclude=[out]):
-            if skip and skip[raw.id] > 0:
-                skip[raw.id] -= 1
-                continue
-            yield raw
-
-    summary = Summary()
-    writer = Writer(out, fmt, append=resume)
-    show = sys.stderr.isatty() if progress is None else progress
-    try:
-        for letter in counted(score_stream(pending(), workers, tagger, reasons), summary, show):
-            writer.write(letter)
-    except ArtifactError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2)
-    finally:
-        writer.close()
-    if resume:
-        already = sum(done_ids(out, fmt).values()) - summary.letters - summary.failed
-        typer.echo(f"resumed: {already} letters were already done", err=True)
-    _report(summary)
-    raise typer.Exit(1 if summary.failed else 0)
+    _run(inputs, out, fmt, resume, force, progress, lambda raws: score_stream(raws, workers, tagger, reasons))
 
 
 @app.command()

@@ -103,9 +103,10 @@ class Scorer:
         decided = self.reasons.decide(proba)
         labels = self.reasons.labels
         for item, row, chosen in zip(items, proba, decided):
-            item.reason_scores = {label: round(float(p), 4) for label, p in zip(labels, row)}
             upheld = item.decision == "upheld" and item.rationale
             item.reasons = [label for label, on in zip(labels, chosen) if on] if upheld else []
+            # Scores only where reasons can be given: a denial reason for an approved item means nothing.
+            item.reason_scores = {label: round(float(p), 4) for label, p in zip(labels, row)} if upheld else None
         # Evidence for every item of the batch in one model call.
         requests = [(item.rationale or "", item.reasons, item.rationale_range[0] if item.rationale_range else 0)
                     for item in items]
