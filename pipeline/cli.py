@@ -75,8 +75,7 @@ def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: boo
     try:
         total = None
         if show:  # listing the inputs costs a folder walk: only for the bar's total and ETA
-            total = max(0, count_inputs(inputs, skip_under=output.path if output.fmt == "parquet" else None)
-                        - output.resumed.letters)
+            total = max(0, count_inputs(inputs, output.path) - output.resumed.letters)
         for letter in counted(letters_of(pending_raws(inputs, output.path, output.resumed)), summary, show, total):
             output.write(letter)
     except ArtifactError as exc:

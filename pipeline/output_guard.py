@@ -103,17 +103,19 @@ def check_output(out: Path, fmt: str, inputs: Iterable[str], resume: bool, force
     return state
 
 
-def count_inputs(inputs: Iterable[str], skip_under: Path | None = None) -> int:
+def count_inputs(inputs: Iterable[str], output: Path | None = None) -> int:
     """How many letters the inputs hold, for the progress bar's total and ETA.
 
     Files are listed, not read; a ``.jsonl`` file counts its lines (bytes counted, nothing
-    parsed). ``skip_under`` is an output folder that lies among the inputs.
+    parsed). The run's own ``output`` (a file, or a Parquet folder) is not an input.
     """
-    skip = skip_under.resolve() if skip_under is not None else None
+    skip = output.resolve() if output is not None else None
     total = 0
     for path in iter_paths(inputs):
-        if skip is not None and skip in path.resolve().parents:
-            continue
+        if skip is not None:
+            resolved = path.resolve()
+            if resolved == skip or skip in resolved.parents:
+                continue
         if path.suffix.lower() == ".jsonl" and path.is_file():
             try:
                 with open(path, "rb") as handle:
