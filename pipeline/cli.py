@@ -57,7 +57,7 @@ RESUME_OPTION = typer.Option(False, "--resume",
 
 
 def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: bool, force: bool,
-         progress: Optional[bool], letters_of) -> None:
+         progress: Optional[bool], letters_of, part_size: Optional[int] = None) -> None:
     """Check and lock ``out``, turn the pending inputs into letters with ``letters_of(raws)``,
     write them one by one, report, and exit 0, 1 (some input in the output failed) or 2."""
     from .artifacts import ArtifactError
@@ -66,7 +66,7 @@ def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: boo
     from .output_guard import OutputError, count_inputs
 
     try:
-        output = Output.open(out, fmt, inputs, resume=resume, force=force)
+        output = Output.open(out, fmt, inputs, resume=resume, force=force, part_letters=part_size)
     except OutputError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
@@ -133,6 +133,9 @@ def score(
     reasons: Path = typer.Option(None, "--reasons", exists=True, file_okay=False,
                                  help="Reason classifier directory (default models/reasons)."),
     progress: Optional[bool] = PROGRESS_OPTION,
+    part_size: Optional[int] = typer.Option(None, "--part-size",
+                                            help="Parquet only: letters per committed part file (default 1000; "
+                                                 "smaller loses less work to a kill, larger makes fewer files)."),
 ) -> None:
     """Score letters: items, decisions, denial reasons with probabilities and evidence, entity spans.
 
@@ -145,7 +148,8 @@ def score(
     from .scoring import DEFAULT_REASONS, DEFAULT_TAGGER, score_stream
 
     tagger, reasons = tagger or DEFAULT_TAGGER, reasons or DEFAULT_REASONS
-    _run(inputs, out, fmt, resume, force, progress, lambda raws: score_stream(raws, workers, tagger, reasons))
+    _run(inputs, out, fmt, resume, force, progress, lambda raws: score_stream(raws, workers, tagger, reasons),
+         part_size=part_size)
 
 
 @app.command()

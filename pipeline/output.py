@@ -337,9 +337,14 @@ class Output:
 
     @classmethod
     def open(cls, out: Path | str | None, fmt: str | None, inputs: Iterable[str] = (), resume: bool = False,
-             force: bool = False) -> "Output":
-        """Check ``out`` (``OutputError`` on anything unsafe, before writing a byte), lock it, open it."""
+             force: bool = False, part_letters: int | None = None) -> "Output":
+        """Check ``out`` (``OutputError`` on anything unsafe, before writing a byte), lock it, open it.
+
+        ``part_letters``: letters per Parquet part (default ``PART_LETTERS``); Parquet only.
+        """
         fmt = choose_format(out, fmt)
+        if part_letters is not None and (fmt != "parquet" or part_letters < 1):
+            raise OutputError("--part-size applies to Parquet output only, and must be at least 1")
         if is_stdout(out):
             if resume:
                 raise OutputError("--resume needs an output file: standard output cannot be read back")
@@ -361,7 +366,7 @@ class Output:
             elif path.exists() and fmt == "parquet" and not path.is_dir():
                 path.unlink()  # a one-file Parquet of an older imr, replaced under --force
             if fmt == "parquet":
-                writer = PartsWriter(path, append)
+                writer = PartsWriter(path, append, part_letters or PART_LETTERS)
             else:
                 writer = (JsonlWriter if fmt == "jsonl" else CsvWriter).open(path, append)
         except OSError as exc:

@@ -272,3 +272,53 @@ def test_progress_shows_the_total_and_the_rate(tmp_path):
         (tmp_path / f"{name}-new.txt").write_text(LETTERS[name])
     resumed = runner.invoke(app, ["parse", str(tmp_path), "--out", str(out), "--progress", "--resume"])
     assert "3/3" in resumed.output  # what is left to do, not what the folder holds
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_resume_after_sigkill_loses_and_repeats_nothing(tmp_path, fmt):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    inputs = tmp_path / "in.jsonl"
+    with open(inputs, "w") as handle:
+        for letter in generate_letters(60, seed=32):
+            handle.write(json.dumps({"id": letter.id, "text": letter.text}) + "\n")
+    imr = [sys.executable, "-m", "pipeline.cli", "score", str(inputs)]
+    whole, cut = tmp_path / f"whole.{fmt}", tmp_path / f"cut.{fmt}"
+    subprocess.run(imr + ["--out", str(whole)], capture_output=True, cwd=ROOT)
+    small_parts = ["--part-size", "2"] if fmt == "parquet" else []
+    process = subprocess.Popen(imr + ["--out", str(cut), *small_parts], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def written() -> int:
+        if fmt == "csv":
+            return cut.read_bytes().count(b"\n") if cut.exists() else 0
+        return len(list((cut / "letters").glob("part-*.parquet"))) if (cut / "letters").is_dir() else 0
+
+    deadline = time.time() + 120
+    while time.time() < deadline and written() < 4:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    if fmt == "csv":
+        assert len(cut.read_bytes()) < len(whole.read_bytes()), "the run should have been killed part-way"
+    else:
+        assert 0 < len(_parquet(cut, "letters")) < 60, "the run should have been killed part-way"
+    result = subprocess.run(imr + ["--out", str(cut), "--resume"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "inputs were already in the output" in result.stderr  # it did resume, not start over
+    if fmt == "csv":
+        assert cut.read_bytes() == whole.read_bytes()
+    else:
+        for table in ("letters", "items", "entities"):
+            assert _parquet(cut, table) == _parquet(whole, table), table
+
+
+def test_the_readme_duckdb_query_runs(whole):
+    duckdb = pytest.importorskip("duckdb")
+    folder = whole["parquet"].as_posix()
+    rows = duckdb.sql(f"SELECT l.decision_date, i.* FROM '{folder}/items/*.parquet' i "
+                      f"JOIN '{folder}/letters/*.parquet' l USING (letter_id)").fetchall()
+    assert len(rows) == len(_parquet(whole["parquet"], "items"))
