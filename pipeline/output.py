@@ -114,7 +114,7 @@ def jsonl_resumed(path: Path) -> Resumed:
                 continue
             try:
                 record = json.loads(line)
-                resumed.add(str(record["id"]), record.get("error_kind") if record.get("error") else None)
+                resumed.add(str(record["id"]), (record.get("error_kind") or "error") if record.get("error") else None)
             except (ValueError, KeyError, TypeError):
                 raise OutputError(f"--resume: line {number} of {path} is not an imr record; "
                                   "the file is damaged, score into a new output") from None

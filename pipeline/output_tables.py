@@ -38,7 +38,7 @@ def letter_row(letter: Letter) -> dict:
     decisions = [item.decision for item in letter.items]
     return {
         "letter_id": letter.id, "source": letter.source, "format": letter.format,
-        "error_kind": letter.error_kind if letter.error else None, "error": letter.error,
+        "error_kind": (letter.error_kind or "error") if letter.error else None, "error": letter.error,
         "warnings": list(letter.warnings),
         **_header_values(letter),
         "items": len(letter.items), "upheld": decisions.count("upheld"), "overturned": decisions.count("overturned"),
