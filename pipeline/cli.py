@@ -48,6 +48,12 @@ def _report(summary: Summary) -> None:
 
 PROGRESS_OPTION = typer.Option(None, "--progress/--no-progress",
                                help="Progress bar with the total, letters/s, ETA and failures so far (default: on a terminal).")
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
 FORMAT_OPTION = typer.Option(None, "--format", "-f",
                              help="jsonl (gold-format records), csv (one row per item) or parquet (a folder of "
                                   "letters/items/entities tables). Default: from the --out extension, else jsonl.")
@@ -56,7 +62,7 @@ RESUME_OPTION = typer.Option(False, "--resume",
                              help="Continue an interrupted run: keep what --out holds, skip those letters.")
 
 
-def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: bool, force: bool,
+def _run(inputs: List[str], out: Optional[Path], fmt: Optional[OutputFormat], resume: bool, force: bool,
          progress: Optional[bool], letters_of, part_size: Optional[int] = None) -> None:
     """Check and lock ``out``, turn the pending inputs into letters with ``letters_of(raws)``,
     write them one by one, report, and exit 0, 1 (some input in the output failed) or 2."""
@@ -66,7 +72,7 @@ def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: boo
     from .output_guard import OutputError, count_inputs
 
     try:
-        output = Output.open(out, fmt, inputs, resume=resume, force=force, part_letters=part_size)
+        output = Output.open(out, fmt.value if fmt else None, inputs, resume=resume, force=force, part_letters=part_size)
     except OutputError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
@@ -88,7 +94,7 @@ def _run(inputs: List[str], out: Optional[Path], fmt: Optional[str], resume: boo
 
 
 def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progress: Optional[bool] = None,
-                    fmt: Optional[str] = None, resume: bool = False, force: bool = False) -> None:
+                    fmt: Optional[OutputFormat] = None, resume: bool = False, force: bool = False) -> None:
     """Read every input, let ``annotate`` add to each readable letter, write, report, exit."""
     from .batch import read_raws
 
@@ -105,7 +111,7 @@ def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progr
 def parse(
     inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file; - or none: standard output."),
-    fmt: Optional[str] = FORMAT_OPTION,
+    fmt: Optional[OutputFormat] = FORMAT_OPTION,
     resume: bool = RESUME_OPTION,
     force: bool = FORCE_OPTION,
     progress: Optional[bool] = PROGRESS_OPTION,
@@ -124,7 +130,7 @@ def parse(
 def score(
     inputs: List[str] = typer.Argument(..., help="Letters: .txt, .pdf, .jsonl of {id, text}, or folders (recursive)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file (Parquet: a folder); - for standard output."),
-    fmt: Optional[str] = FORMAT_OPTION,
+    fmt: Optional[OutputFormat] = FORMAT_OPTION,
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to score in."),
     resume: bool = RESUME_OPTION,
     force: bool = FORCE_OPTION,
