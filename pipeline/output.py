@@ -330,10 +330,8 @@ class PartsWriter:
 class Output:
     """An output checked, locked and (on ``--resume``) read back; ``write`` one letter at a time."""
 
-    def __init__(self, path: Path | None, fmt: str, writer, lock: OutputLock | None, resumed: Resumed,
-                 started_fresh: bool):
-        self.path, self.fmt, self.writer, self.lock = path, fmt, writer, lock
-        self.resumed, self.started_fresh = resumed, started_fresh
+    def __init__(self, path: Path | None, fmt: str, writer, lock: OutputLock | None, resumed: Resumed):
+        self.path, self.fmt, self.writer, self.lock, self.resumed = path, fmt, writer, lock, resumed
 
     @classmethod
     def open(cls, out: Path | str | None, fmt: str | None, inputs: Iterable[str] = (), resume: bool = False,
@@ -349,7 +347,7 @@ class Output:
             if resume:
                 raise OutputError("--resume needs an output file: standard output cannot be read back")
             writer = JsonlWriter(sys.stdout, owned=False) if fmt == "jsonl" else CsvWriter(sys.stdout, True, owned=False)
-            return cls(None, fmt, writer, None, Resumed(), True)
+            return cls(None, fmt, writer, None, Resumed())
         path, inputs = Path(out), list(inputs)
         check_output(path, fmt, inputs, resume, force)
         try:
@@ -375,7 +373,7 @@ class Output:
         except BaseException:
             lock.release()
             raise
-        return cls(path, fmt, writer, lock, resumed, not append)
+        return cls(path, fmt, writer, lock, resumed)
 
     def write(self, letter: Letter) -> None:
         self.writer.write(letter)

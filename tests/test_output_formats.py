@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
