@@ -62,7 +62,7 @@ RESUME_OPTION = typer.Option(False, "--resume",
                              help="Continue an interrupted run: keep what --out holds, skip those letters.")
 
 
-def _run(inputs: List[str], out: Optional[Path], fmt: Optional[OutputFormat], resume: bool, force: bool,
+def _run(inputs: List[str], out: Optional[Path], fmt: Optional[OutputFormat], resume: bool, force: Optional[bool],
          progress: Optional[bool], letters_of, part_size: Optional[int] = None) -> None:
     """Check and lock ``out``, turn the pending inputs into letters with ``letters_of(raws)``,
     write them one by one, report, and exit 0, 1 (some input in the output failed) or 2."""
@@ -94,8 +94,9 @@ def _run(inputs: List[str], out: Optional[Path], fmt: Optional[OutputFormat], re
 
 
 def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progress: Optional[bool] = None,
-                    fmt: Optional[OutputFormat] = None, resume: bool = False, force: bool = False) -> None:
-    """Read every input, let ``annotate`` add to each readable letter, write, report, exit."""
+                    fmt: Optional[OutputFormat] = None, resume: bool = False, force: Optional[bool] = None) -> None:
+    """Read every input, let ``annotate`` add to each readable letter, write, report, exit
+    (``force`` ``None``: the command has no ``--force``)."""
     from .batch import read_raws
 
     def letters_of(raws):

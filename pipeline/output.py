@@ -335,9 +335,10 @@ class Output:
 
     @classmethod
     def open(cls, out: Path | str | None, fmt: str | None, inputs: Iterable[str] = (), resume: bool = False,
-             force: bool = False, part_letters: int | None = None) -> "Output":
+             force: bool | None = False, part_letters: int | None = None) -> "Output":
         """Check ``out`` (``OutputError`` on anything unsafe, before writing a byte), lock it, open it.
 
+        ``force``: overwrite a file imr did not write (``None``: the command has no ``--force``).
         ``part_letters``: letters per Parquet part (default ``PART_LETTERS``); Parquet only.
         """
         fmt = choose_format(out, fmt)

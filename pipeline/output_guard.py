@@ -75,8 +75,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_output(out: Path, fmt: str, inputs: Iterable[str], resume: bool, force: bool) -> str:
-    """Refuse (``OutputError``) an ``--out`` that would destroy something; else its ``ownership``."""
+def check_output(out: Path, fmt: str, inputs: Iterable[str], resume: bool, force: bool | None) -> str:
+    """Refuse (``OutputError``) an ``--out`` that would destroy something; else its ``ownership``.
+
+    ``force`` is ``None`` for a command without ``--force`` (the message then does not offer it).
+    """
     out = Path(out)
     if out.is_dir() and fmt != "parquet":
         raise OutputError(f"--out {out} is a folder: give a file name, e.g. {out / ('scored.' + fmt)}")
@@ -99,7 +102,7 @@ def check_output(out: Path, fmt: str, inputs: Iterable[str], resume: bool, force
             raise OutputError(f"--resume: {out} is {what}; nothing was changed")
         if not force or out.is_dir():
             raise OutputError(f"{out} exists and is {what}; refusing to overwrite it"
-                              + ("" if out.is_dir() else " (give --force to overwrite it)"))
+                              + ("" if out.is_dir() or force is None else " (give --force to overwrite it)"))
     return state
 
 

@@ -160,3 +160,20 @@ def test_resumed_run_exit_status_counts_earlier_failures(letters):
     (letters / "empty.txt").write_text(LETTERS["fdl-issues"].replace("Lumbar", "Cervical"))
     again = runner.invoke(app, ["score", str(letters), "--out", str(out), "--resume"])
     assert again.exit_code == 0, again.output
+
+
+def test_resume_onto_an_older_imr_csv_refuses_without_touching_it(letters):
+    older = letters.parent / "older.csv"  # the columns imr wrote before this layout
+    older.write_text("letter_id,source,format,error,case_number,item,service,decision\r\nx,x.txt,,,,1,MRI,upheld\r\n")
+    before = older.read_bytes()
+    result = runner.invoke(app, ["parse", str(letters), "--out", str(older), "--resume"])
+    assert older.read_bytes() == before
+    assert result.exit_code == 2 and "other columns" in _one_line_error(result)
+
+
+def test_commands_without_force_do_not_offer_it(letters):
+    notes = letters.parent / "notes.jsonl"
+    notes.write_text("mine\n")
+    result = runner.invoke(app, ["label", str(letters), "--out", str(notes)])
+    assert result.exit_code == 2 and "--force" not in _one_line_error(result)
+    assert notes.read_text() == "mine\n"
