@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from .letters import Letter
+from .letters import Letter, internal_error
 from .reader import LetterReader
-from .sources import iter_raw
+from .sources import DUPLICATE_ID_WARNING, iter_raw
 
 
 @dataclass
@@ -26,8 +26,10 @@ class Summary:
     formats: Counter = field(default_factory=Counter)
     decisions: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.perf_counter)
+    renamed: int = 0  # records whose id was already used in the run (sources.unique_ids)
 
     def add(self, letter: Letter) -> None:
+        self.renamed += any(w.startswith(DUPLICATE_ID_WARNING) for w in letter.warnings)
         if letter.error:
             self.errors[letter.error_kind or "error"] += 1
             return
@@ -50,6 +52,8 @@ class Summary:
             out.append("layouts: " + ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items())))
         if self.decisions:
             out.append("decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.decisions.items())))
+        if self.renamed:
+            out.append(f"warning: {self.renamed} duplicate ids renamed to id#2, id#3, ... (see each record's warnings)")
         if self.errors:
             out.append("errors by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())))
         return out
@@ -62,8 +66,7 @@ def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
         try:
             yield reader.read(raw)
         except Exception as exc:  # a reader bug on one letter must not end the batch
-            yield Letter(id=raw.id, text=raw.text, source=raw.source, error_kind="internal",
-                         error=f"internal error while reading ({type(exc).__name__}: {exc}); please report it")
+            yield internal_error(raw.id, raw.text, raw.source, "reading", exc, raw.warnings)
 
 
 def counted(letters: Iterable[Letter], summary: Summary, show: bool) -> Iterator[Letter]:

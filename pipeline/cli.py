@@ -218,12 +218,12 @@ def tag(
     tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
 ) -> None:
     """Tag GUIDELINE, CONDITION and FINDING spans with `negated` and `guideline_id`."""
-    from .scoring import DEFAULT_TAGGER, doc_spans, load_tagger
+    from .scoring import DEFAULT_TAGGER, load_tagger, tag_spans
 
     nlp = load_tagger(tagger or DEFAULT_TAGGER)
 
     def tag_letter(letter):
-        letter.spans = doc_spans(nlp(letter.text))
+        letter.spans = tag_spans(nlp, letter.text)  # in pieces when over spaCy's length limit
 
     _read_and_write(inputs, out, tag_letter)
 
@@ -451,7 +451,13 @@ def with_optional_values(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
-    app(with_optional_values(sys.argv[1:]), prog_name="imr")
+    from .artifacts import ArtifactError
+
+    try:
+        app(with_optional_values(sys.argv[1:]), prog_name="imr")
+    except ArtifactError as exc:  # an unusable model, in any command: one line and status 2
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
