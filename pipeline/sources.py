@@ -239,19 +239,30 @@ def read_pdf(path: Path, letter_id: str, data: bytes | None = None) -> RawText:
 
 def _lines(handle, limit: int) -> Iterator[tuple[int, bytes | None]]:
     """``(number, line)`` for every line of a binary file; ``line`` is None for a line over ``limit``
-    bytes, which is skipped in blocks without ever being held whole."""
+    bytes. Lines are read a block at a time, so an over-long one is never held whole (at most
+    ``limit`` bytes of it, then dropped while the rest is skipped)."""
     for number in count(1):
-        line = handle.readline(limit + 1)
-        if not line:
-            return
-        if len(line) > limit and not line.endswith(b"\n"):
-            while True:  # the rest of the over-long line, a block at a time
-                rest = handle.readline(_READ_BLOCK)
-                if not rest or rest.endswith(b"\n"):
-                    break
+        chunks: list[bytes] | None = []
+        size = 0
+        while True:
+            chunk = handle.readline(_READ_BLOCK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                chunks = None
+                while chunk and not chunk.endswith(b"\n"):  # skip to the end of the line
+                    chunk = handle.readline(_READ_BLOCK)
+                break
+            chunks.append(chunk)
+            if chunk.endswith(b"\n"):
+                break
+        if chunks is None:
             yield number, None
+        elif not chunks:
+            return
         else:
-            yield number, line
+            yield number, b"".join(chunks)
 
 
 def read_jsonl(path: Path, file_id: str | None = None) -> Iterator[RawText]:
@@ -363,7 +374,7 @@ def _walk(folder: Path, relative: PurePosixPath) -> Iterator[InputFile]:
         child = relative / entry.name
         if entry.is_dir(follow_symlinks=False):
             folders.append((Path(entry.path), child))
-        elif entry.is_symlink() and entry.is_dir():
+        elif entry.is_symlink() and os.path.isdir(entry.path):  # isdir, not entry.is_dir: a loop raises there
             yield InputFile(Path(entry.path), nested_id(child), "unsupported",
                             "link to a folder: not followed (give the folder itself)")
         else:
