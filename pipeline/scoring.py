@@ -35,7 +35,9 @@ DEFAULT_REASONS = MODELS_DIR / "reasons"
 TAGGER_LIBRARIES = ("spacy",)
 REASONS_LIBRARIES = ("numpy",)
 # The files without which each model cannot be what it claims (the manifest lists these and every other file).
-TAGGER_FILES = ("config.cfg", "meta.json")
+# (For the tagger: spaCy's config and meta, and the trained components' weights and vocabulary.)
+TAGGER_FILES = ("config.cfg", "meta.json", "ner/cfg", "ner/model", "ner/moves", "tok2vec/cfg", "tok2vec/model",
+                "vocab/strings.json")
 REASONS_FILES = ("reasons.json", "reasons.npz")
 # Real letters are 5-50 kB; a text this long is tagged in pieces of at most this many characters.
 PIECE_CHARS = 100_000
