@@ -173,14 +173,19 @@ def test_a_model_that_fails_in_the_workers_ends_the_run(models, letter, tmp_path
     assert "Traceback" not in result.stderr
 
 
-def test_tag_with_a_tampered_tagger_is_one_line_and_status_2(models, letter, tmp_path):
-    tamper(models["tagger"], "tagger", "unknown file")
-    result = subprocess.run(IMR + ["tag", str(letter), "--out", str(tmp_path / "t.jsonl"),
-                                   "--tagger", str(models["tagger"])],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 2, result.stderr[-2000:]
-    assert result.stderr.strip().startswith("error: ") and "not listed in the manifest" in result.stderr
-    assert "Traceback" not in result.stderr
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_tag_with_a_tampered_tagger_is_one_line_and_status_2(models, letter, tmp_path, case, monkeypatch, capsys):
+    """Through ``main``, as the ``imr`` script runs: every command, not only ``score``, says so in one line."""
+    from pipeline.cli import main
+
+    tamper(models["tagger"], "tagger", case)
+    monkeypatch.setattr(sys, "argv", ["imr", "tag", str(letter), "--out", str(tmp_path / "t.jsonl"),
+                                      "--tagger", str(models["tagger"])])
+    with pytest.raises(SystemExit) as exit_status:
+        main()
+    assert exit_status.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and CASES[case] in lines[0]
 
 
 def test_write_manifest_then_verify_round_trip(models):
