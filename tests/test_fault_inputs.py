@@ -255,3 +255,13 @@ def test_a_folder_that_cannot_be_listed_gets_a_record(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "scandir", scandir)
     kinds = {raw.id: raw.error_kind for raw in iter_raw([inputs])}
     assert kinds == {"good": None, "locked": "unreadable"}
+
+
+def test_reading_back_a_file_with_a_repeated_id_says_so(tmp_path, capsys):
+    from pipeline.evaluation import read_jsonl
+
+    path = tmp_path / "old-run.jsonl"  # say, the output of a run before ids were unique
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in (("a", "1"), ("b", "2"), ("a", "3"))))
+    records = read_jsonl(path)
+    assert records["a"]["text"] == "3" and len(records) == 2
+    assert "1 ids appear more than once (first 'a')" in capsys.readouterr().err
