@@ -3,8 +3,9 @@
 Nothing is loaded unless the manifest written when it was trained lists every file of
 the model directory, every file's SHA-256 matches it, and the libraries whose formats
 it depends on are the versions that wrote it (a file the manifest does not list, a
-listed file missing or changed, an empty or unreadable manifest: all refused). The bundled models hold no pickles (spaCy's own files; JSON and an
-``.npz`` read without pickle), but the check comes first all the same.
+listed file missing or changed, an empty or unreadable manifest: all refused). The
+bundled models hold no pickles (spaCy's own files; JSON and an ``.npz`` read without
+pickle), but the check comes first all the same.
 """
 from __future__ import annotations
 

@@ -159,7 +159,7 @@ def _check_type(info: os.stat_result, max_bytes: int | None) -> None:
         raise Refused("unreadable", "is a directory")
     for test, what in SPECIAL_FILES:
         if test(info.st_mode):
-            raise Refused("unsupported", f"special file ({what}): not a letter, not read")
+            raise Refused("unsupported", f"special file, {what}: not a letter, not read")
     if not stat.S_ISREG(info.st_mode):
         raise Refused("unsupported", "not a regular file: not read")
     if max_bytes is not None and info.st_size > max_bytes:
@@ -404,8 +404,8 @@ def unique_ids(raws: Iterable[RawText]) -> Iterator[RawText]:
     for raw in raws:
         if raw.id in first:
             renamed = next(f"{raw.id}#{n}" for n in count(2) if f"{raw.id}#{n}" not in first)
-            raw.warnings.append(f"{DUPLICATE_ID_WARNING} {raw.id!r} (already used by {first[raw.id] or 'an earlier input'}): "
-                                f"renamed {renamed!r}")
+            earlier = first[raw.id] or "an earlier input"
+            raw.warnings.append(f"{DUPLICATE_ID_WARNING} {raw.id!r} (already used by {earlier}): renamed {renamed!r}")
             raw.id = renamed
         first[raw.id] = raw.source
         yield raw
