@@ -1,19 +1,27 @@
-"""Helpers for the error-analysis notebooks (``notebooks/``): tables and figures as data.
+"""The figures of a scoring run as data: for the notebooks (``notebooks/``) and the HTML report.
 
-Everything a notebook shows is computed here, so that the notebooks hold only
-parameters, calls and plots. Tables are ``pandas`` DataFrames; the service
-categories and the gold/prediction pairing are those of ``pipeline.report``.
+Everything a notebook or the report shows is computed here, so that the notebooks
+hold only parameters, calls and plots and the report only presentation: service
+categories (the table in ``resources/service_categories.json``), the pairing of
+gold and predicted items, the totals of a run (``RunSummary``, built while a file
+is read, so that a year of letters is never held in memory) and the reason errors
+against gold. Tables are ``pandas`` DataFrames.
 """
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from .evaluation import evaluate, overlap_pairs, read_jsonl
-from .report import highlight_html, item_pairs, reason_errors, service_category
+from .evaluation import evaluate, match_items, overlap_pairs, read_jsonl
+from .highlight import displacy_colors, highlight_html
 from .taxonomy import load_taxonomy
 
 NONE = "(none)"
@@ -45,8 +53,6 @@ def score_records(records: dict[str, dict] | Iterable[dict], scorer=None) -> dic
 
 
 def write_jsonl(records: dict[str, dict] | Iterable[dict], path: Path) -> Path:
-    import json
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     values = records.values() if isinstance(records, dict) else records
@@ -54,6 +60,228 @@ def write_jsonl(records: dict[str, dict] | Iterable[dict], path: Path) -> Path:
         for r in values:
             handle.write(json.dumps(r, ensure_ascii=False) + "\n")
     return path
+
+
+def stream_records(path: Path) -> Iterator[tuple[int, dict | None]]:
+    """``(line number, record)`` for every non-blank line of a JSONL file, one at a time, so
+    that a year of scored letters is never held in memory. A line that is not a JSON object
+    (a torn last line, a stray edit) gives ``None`` instead of ending the read."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            yield number, record if isinstance(record, dict) else None
+
+
+def record_items(record: dict) -> list[dict]:
+    """A record's items, whatever the file holds (``null``, a missing key, stray non-objects)."""
+    return [item for item in record.get("items") or [] if isinstance(item, dict)]
+
+
+def shown_reasons(item: dict) -> list[str]:
+    """An item's reasons as the report and tables show them: only an upheld item has reasons
+    (a model's scores on an overturned item are no reason for anything)."""
+    return list(item.get("reasons") or []) if item.get("decision") == "upheld" else []
+
+
+# Service categories -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """One row of ``resources/service_categories.json``: a category and what gives it."""
+    category: str
+    pattern: re.Pattern
+
+
+def _word_pattern(word: str) -> str:
+    """A word or phrase of the table as a regular expression matched on word boundaries."""
+    head, tail = word.startswith("*"), word.endswith("*")
+    core = word.strip("*").lower()
+    parts = [re.escape(p) for p in re.split(r"[\s\-/]+", core) if p]
+    body = r"[\s\-/]+".join(parts)
+    return (r"(?<![a-z0-9])" + (r"[a-z]*" if head else "") + body + (r"[a-z]*" if tail else "")
+            + r"(?![a-z0-9])")
+
+
+@lru_cache(maxsize=1)
+def category_rules() -> tuple[CategoryRule, ...]:
+    raw = json.loads(resources.files("pipeline").joinpath("resources/service_categories.json")
+                     .read_text(encoding="utf-8"))
+    rules = []
+    for row in raw["rules"]:
+        source = row.get("pattern") or "|".join(_word_pattern(w) for w in row["words"])
+        rules.append(CategoryRule(row["category"], re.compile(source, re.I)))
+    return tuple(rules)
+
+
+def service_categories() -> list[str]:
+    """Every category the table can give, in table order, then ``other``."""
+    return list(dict.fromkeys(rule.category for rule in category_rules())) + ["other"]
+
+
+def service_category(service: str | None) -> str:
+    """A coarse category for a service as written (drug, injection, imaging, therapy, surgery,
+    DME, psych, home care, evaluation, lab test, or other): the first rule of the table that
+    matches a whole word or phrase of it."""
+    text = str(service or "").lower()
+    return next((rule.category for rule in category_rules() if rule.pattern.search(text)), "other")
+
+
+# Items of gold and predictions, paired ------------------------------------------------------
+
+def item_pairs(gold_record: dict, pred_record: dict | None) -> list[tuple[int | None, int | None]]:
+    """(gold index, predicted index) for every item of both, paired as the scorer pairs them;
+    None on the side where an item has no partner. Gold order first, then unpaired predictions."""
+    g_items = gold_record.get("items") or []
+    p_items = (pred_record or {}).get("items") or []
+    partner = dict(match_items([i.get("service", "") for i in g_items], [i.get("service", "") for i in p_items]))
+    out: list[tuple[int | None, int | None]] = [(gi, partner.get(gi)) for gi in range(len(g_items))]
+    taken = set(partner.values())
+    out.extend((None, pi) for pi in range(len(p_items)) if pi not in taken)
+    return out
+
+
+def disagrees_with_gold(gold_record: dict, pred_record: dict) -> bool:
+    """Whether a letter's items differ from gold's: an unpaired item on either side, another
+    decision, or another reason set (reasons of upheld items only)."""
+    g_items, p_items = gold_record.get("items") or [], pred_record.get("items") or []
+    for gi, pi in item_pairs(gold_record, pred_record):
+        if gi is None or pi is None:
+            return True
+        g, p = g_items[gi], p_items[pi]
+        if g.get("decision") != p.get("decision") or set(shown_reasons(g)) != set(shown_reasons(p)):
+            return True
+    return False
+
+
+def rationale_of(pred_record: dict | None, item: dict | None) -> str:
+    """An item's rationale: as the record gives it, else cut from the text by its range."""
+    if not item:
+        return ""
+    if item.get("rationale"):
+        return item["rationale"]
+    rr = item.get("rationale_range")
+    if rr and pred_record:
+        return (pred_record.get("text") or "")[rr[0]:rr[1]]
+    return ""
+
+
+def reason_errors(gold: dict[str, dict], pred: dict[str, dict]) -> list[dict]:
+    """Every false positive and false negative reason, counted as ``evaluate`` counts them
+    (over gold items: predicted reasons on overturned gold items are false positives, an
+    unmatched gold item predicts nothing). ``score`` is the predicted item's probability for
+    the label when that item is upheld, else None: scores of an overturned item are no reasons."""
+    labels = load_taxonomy().reason_ids
+    out = []
+    for letter_id, g in gold.items():
+        p = pred.get(letter_id)
+        g_items, p_items = g.get("items") or [], (p or {}).get("items") or []
+        for gi, pi in item_pairs(g, p):
+            if gi is None:
+                continue
+            g_item = g_items[gi]
+            p_item = p_items[pi] if pi is not None else None
+            gold_set = set(g_item.get("reasons", [])) if g_item.get("decision") == "upheld" else set()
+            pred_set = set((p_item or {}).get("reasons") or [])
+            upheld = (p_item or {}).get("decision") == "upheld"
+            scores = ((p_item or {}).get("reason_scores") or {}) if upheld else {}
+            for label in labels:
+                kind = "fp" if label in pred_set - gold_set else "fn" if label in gold_set - pred_set else None
+                if kind is None:
+                    continue
+                out.append({
+                    "label": label, "kind": kind, "letter_id": letter_id, "gold_index": gi, "pred_index": pi,
+                    "service": g_item.get("service", ""), "gold_decision": g_item.get("decision"),
+                    "pred_decision": (p_item or {}).get("decision"),
+                    "gold_reasons": sorted(gold_set), "pred_reasons": sorted(pred_set),
+                    "score": scores.get(label), "rationale": rationale_of(p, p_item),
+                    "rationale_range": (p_item or {}).get("rationale_range"),
+                    "evidence": (p_item or {}).get("evidence") or {},
+                })
+    return out
+
+
+# Totals of a run ----------------------------------------------------------------------------
+
+@dataclass
+class CategoryCounts:
+    items: int = 0
+    upheld: int = 0
+    overturned: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class RunSummary:
+    """The totals of a scoring run, built one record at a time (``add``): letters, items and
+    decisions, read errors by kind, entities, reasons of upheld items overall and per service
+    category, lines that were not records, and ids seen more than once."""
+    letters: int = 0
+    items: int = 0
+    upheld: int = 0
+    overturned: int = 0
+    errors: int = 0
+    error_kinds: Counter = field(default_factory=Counter)
+    spans: int = 0
+    negated_spans: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    categories: dict[str, CategoryCounts] = field(default_factory=dict)
+    unreadable_lines: int = 0
+    duplicate_ids: int = 0
+    _ids: set = field(default_factory=set, repr=False)
+
+    def add(self, record: dict | None) -> None:
+        """Count one record (None: a line that was not one)."""
+        if record is None:
+            self.unreadable_lines += 1
+            return
+        self.letters += 1
+        letter_id = str(record.get("id"))
+        self.duplicate_ids += letter_id in self._ids
+        self._ids.add(letter_id)
+        if record.get("error"):
+            self.errors += 1
+            self.error_kinds[record.get("error_kind") or "error"] += 1
+        for item in record_items(record):
+            decision, reasons = item.get("decision"), shown_reasons(item)
+            row = self.categories.setdefault(service_category(item.get("service")), CategoryCounts())
+            for counts in (self, row):
+                counts.items += 1
+                counts.upheld += decision == "upheld"
+                counts.overturned += decision == "overturned"
+                counts.reasons.update(reasons)
+        for span in record.get("spans") or []:
+            if isinstance(span, dict):
+                self.spans += 1
+                self.negated_spans += bool(span.get("negated"))
+
+    @property
+    def upheld_rate(self) -> float:
+        decided = self.upheld + self.overturned
+        return round(self.upheld / decided, 4) if decided else 0.0
+
+    def totals(self) -> dict:
+        return {"letters": self.letters, "items": self.items, "upheld": self.upheld, "overturned": self.overturned,
+                "upheld_rate": self.upheld_rate, "errors": self.errors, "error_kinds": dict(self.error_kinds),
+                "spans": self.spans, "negated_spans": self.negated_spans,
+                "unreadable_lines": self.unreadable_lines, "duplicate_ids": self.duplicate_ids}
+
+
+def run_summary(records: Iterable[dict | None]) -> RunSummary:
+    summary = RunSummary()
+    for record in records:
+        summary.add(record)
+    return summary
+
+
+def totals(records: Iterable[dict | None]) -> dict:
+    """Letters, items, upheld and overturned items, upheld rate, errors (and by kind), entities
+    (and negated ones), lines that were not records, repeated ids."""
+    return run_summary(records).totals()
 
 
 # Describing a corpus ----------------------------------------------------------------------
@@ -143,8 +371,6 @@ def real_and_written(written: pd.DataFrame, models_dir: Path | None = None) -> p
     (cross-validation by letter over the real DWC pool; no model saw the letters it was
     judged on). A model trained without real letters has none: that column is empty.
     """
-    import json
-
     from .paths import MODELS_DIR
 
     manifest = json.loads(((models_dir or MODELS_DIR) / "reasons" / "manifest.json").read_text(encoding="utf-8"))
@@ -263,7 +489,7 @@ def pr_curves(gold: dict[str, dict], pred: dict[str, dict],
 
 
 def reason_error_frame(gold: dict[str, dict], pred: dict[str, dict]) -> pd.DataFrame:
-    """The false positives and false negatives of every reason (see ``report.reason_errors``)."""
+    """The false positives and false negatives of every reason (see ``reason_errors``)."""
     return pd.DataFrame(reason_errors(gold, pred),
                         columns=["label", "kind", "letter_id", "gold_index", "pred_index", "service",
                                  "gold_decision", "pred_decision", "gold_reasons", "pred_reasons", "score",
@@ -291,9 +517,7 @@ def rationale_html(pred: dict[str, dict], error: dict, pad: int = 0) -> str:
 def displacy_html(record: dict, start: int = 0, end: int | None = None) -> str:
     """``record['text'][start:end]`` rendered by displaCy (manual ``ent`` style), negated entities
     labelled "(absent)" and greyed; the colours are those of ``imr show``."""
-    from spacy import displacy
-
-    from .report import ABSENT_COLOR, ENTITY_COLORS
+    from spacy import displacy  # spaCy takes seconds to import: only when a notebook renders
 
     text = record["text"]
     end = len(text) if end is None else end
@@ -303,9 +527,8 @@ def displacy_html(record: dict, start: int = 0, end: int | None = None) -> str:
             ents.append({"start": s["start"] - start, "end": s["end"] - start,
                          "label": s["label"] + (" (absent)" if s.get("negated") else "")})
             last = s["end"]
-    colors = dict(ENTITY_COLORS, **{f"{k} (absent)": ABSENT_COLOR for k in ENTITY_COLORS})
     return displacy.render({"text": text[start:end], "ents": ents}, style="ent", manual=True, jupyter=False,
-                           options={"colors": colors})
+                           options={"colors": displacy_colors()})
 
 
 # Span errors --------------------------------------------------------------------------------

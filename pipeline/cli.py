@@ -8,15 +8,36 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from enum import Enum
 from typing import List, Optional
 
 import typer
 
 from .batch import Summary, open_output, parse_inputs, write_jsonl
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain Click messages (no Rich boxes): a usage error is a few plain lines a script can grep.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Read California IMR final determination letters into structured data.")
-data_app = typer.Typer(no_args_is_help=True, help="Corpora: generate training letters, check and describe data files.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"imr {version('imr-reader')}")
+        except PackageNotFoundError:  # run from a checkout without installing
+            typer.echo("imr (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Read California IMR final determination letters into structured data."""
+data_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Corpora: generate training letters, check and describe data files.")
 app.add_typer(data_app, name="data")
 
 
@@ -72,8 +93,10 @@ def score(
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (gold-format records), csv (one row per item) or parquet."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to score in."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep what --out holds, skip those letters."),
-    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
-    reasons: Path = typer.Option(None, "--reasons", help="Reason classifier directory (default models/reasons)."),
+    tagger: Path = typer.Option(None, "--tagger", exists=True, file_okay=False,
+                                help="Tagger directory (default models/tagger)."),
+    reasons: Path = typer.Option(None, "--reasons", exists=True, file_okay=False,
+                                 help="Reason classifier directory (default models/reasons)."),
     progress: Optional[bool] = PROGRESS_OPTION,
 ) -> None:
     """Score letters: items, decisions, denial reasons with probabilities and evidence, entity spans.
@@ -124,9 +147,11 @@ def score(
 
 @app.command()
 def evaluate(
-    gold: List[Path] = typer.Argument(..., help="Gold annotations (JSONL, gold format); several give one column each, "
-                                                "e.g. written letters and real letters."),
-    predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", help="Predictions to score (JSONL)."),
+    gold: List[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                      help="Gold annotations (JSONL, gold format); several give one column each, "
+                                           "e.g. written letters and real letters."),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", exists=True, dir_okay=False,
+                                               help="Predictions to score (JSONL)."),
     model: bool = typer.Option(False, "--model", help="Score the gold texts with the default models first."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON here."),
 ) -> None:
@@ -151,6 +176,14 @@ def evaluate(
         pred = {l.id: l.to_json() for l in score_stream(raws)}
     else:
         raise typer.BadParameter("give --predictions FILE or --model")
+    for name, records in sets.items():
+        missing = len(set(records) - set(pred))
+        if missing == len(records):
+            typer.echo(f"error: no letter of {name} has a prediction (no id in common): wrong file?", err=True)
+            raise typer.Exit(2)
+        if missing:
+            typer.echo(f"note: {missing} of {len(records)} letters of {name} have no prediction "
+                       "(scored as predicting nothing)", err=True)
     results = {name: compute(records, pred) for name, records in sets.items()}
     for line in (format_table(next(iter(results.values()))) if len(results) == 1 else format_columns(results)):
         typer.echo(line)
@@ -173,10 +206,18 @@ def _warn_if_trained_on(sets: dict[str, dict]) -> None:
                        "are not held out (the model cards give cross-validated figures for them)", err=True)
 
 
+class Stage(str, Enum):
+    """What `imr train --only` may train alone."""
+
+    tagger = "tagger"
+    reasons = "reasons"
+
+
 @app.command()
 def train(
-    config: Path = typer.Option(Path("configs/default.toml"), "--config", "-c", help="Training config (TOML)."),
-    only: Optional[str] = typer.Option(None, "--only", help="Train only 'tagger' or 'reasons'."),
+    config: Path = typer.Option(Path("configs/default.toml"), "--config", "-c", exists=True, dir_okay=False,
+                                help="Training config (TOML)."),
+    only: Optional[Stage] = typer.Option(None, "--only", help="Train only this model."),
 ) -> None:
     """Train the default models from a config: corpus, tagger, reason classifier, manifests and model cards.
 
@@ -184,9 +225,7 @@ def train(
     """
     from .train import run
 
-    if only not in (None, "tagger", "reasons"):
-        raise typer.BadParameter("--only takes 'tagger' or 'reasons'")
-    results = run(config, only=only, log=lambda m: typer.echo(m, err=True))
+    results = run(config, only=only.value if only else None, log=lambda m: typer.echo(m, err=True))
     typer.echo(json.dumps(results, indent=2))
 
 
@@ -196,26 +235,17 @@ def label(
     out: Path = typer.Option(..., "--out", "-o", help="Output JSONL with rule-baseline reasons."),
 ) -> None:
     """Weak supervision: label upheld items with the rule baseline's labeling functions."""
-    from .rules import rule_hits
+    from .rules import weak_labels
 
-    def label_items(letter):
-        for item in letter.items:
-            if item.decision == "upheld" and item.rationale:
-                hits = rule_hits(item.rationale)
-                item.reasons = sorted({h.reason for h in hits})
-                offset = item.rationale_range[0]
-                item.evidence = {}
-                for h in hits:
-                    item.evidence.setdefault(h.reason, []).append([offset + h.start, offset + h.end])
-
-    _read_and_write(inputs, out, label_items)
+    _read_and_write(inputs, out, weak_labels)
 
 
 @app.command()
 def tag(
     inputs: List[str] = typer.Argument(..., help="Letters (as for parse)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output JSONL with entity spans."),
-    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
+    tagger: Path = typer.Option(None, "--tagger", exists=True, file_okay=False,
+                                help="Tagger directory (default models/tagger)."),
 ) -> None:
     """Tag GUIDELINE, CONDITION and FINDING spans with `negated` and `guideline_id`."""
     from .scoring import DEFAULT_TAGGER, load_tagger, tag_spans
@@ -230,13 +260,15 @@ def tag(
 
 @app.command()
 def show(
-    letter: Path = typer.Argument(..., help="One letter (.txt or .pdf)."),
+    letter: Path = typer.Argument(..., exists=True, dir_okay=False, help="One letter (.txt or .pdf)."),
     html: Path = typer.Option(..., "--html", help="Write the rendered letter here."),
-    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
+    tagger: Path = typer.Option(None, "--tagger", exists=True, file_okay=False,
+                                help="Tagger directory (default models/tagger)."),
 ) -> None:
     """Render a letter's entities with displaCy (negated ones marked) into an HTML file."""
     from spacy import displacy
 
+    from .highlight import displacy_colors
     from .scoring import DEFAULT_TAGGER, load_tagger
     from .sources import read_file
 
@@ -247,34 +279,39 @@ def show(
     doc = load_tagger(tagger or DEFAULT_TAGGER)(raw.text)
     ents = [{"start": e.start_char, "end": e.end_char, "label": e.label_ + (" (absent)" if e._.negated else "")}
             for e in doc.ents]
-    colors = {"GUIDELINE": "#9ecae1", "CONDITION": "#fdd0a2", "FINDING": "#c7e9c0",
-              "CONDITION (absent)": "#d9d9d9", "FINDING (absent)": "#d9d9d9"}
     page = displacy.render({"text": raw.text, "ents": ents, "title": raw.id}, style="ent", manual=True, page=True,
-                           options={"colors": colors})
+                           options={"colors": displacy_colors()})
     html.write_text(page, encoding="utf-8")
     typer.echo(f"wrote {html}", err=True)
 
 
 @app.command()
 def negex(
-    path: Optional[Path] = typer.Argument(None, help="NegEx annotations file (default: the shared copy)."),
+    path: Optional[Path] = typer.Argument(None, exists=True, dir_okay=False,
+                                          help="NegEx annotations file (default: the shared copy)."),
 ) -> None:
     """Run the negation component over the public NegEx test set and print P/R/F1 and accuracy."""
     from .tagger import negex_eval
 
-    negex_eval.main([str(path)] if path else [])
+    raise typer.Exit(negex_eval.main([str(path)] if path else []))
 
 
 @app.command()
 def report(
-    predictions: Path = typer.Argument(..., help="Scored letters (JSONL from imr score)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold annotations: adds per-label figures and error lists."),
+    predictions: Path = typer.Argument(..., exists=True, dir_okay=False, help="Scored letters (JSONL from imr score)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", exists=True, dir_okay=False,
+                                        help="Gold annotations: adds per-label figures and error lists."),
     out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained, works offline)."),
+    max_letters: int = typer.Option(500, "--max-letters", min=1,
+                                    help="Show every letter of a run up to this many; a larger run shows this many: "
+                                         "read errors and disagreements with gold first, then a random sample "
+                                         "(totals and charts always count every letter)."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the letter sample of a large run."),
 ) -> None:
     """A single self-contained HTML report: totals, charts, per-letter views with entities and evidence."""
     from .report import report_command
 
-    report_command(predictions, gold, out)
+    report_command(predictions, gold, out, max_letters=max_letters, seed=seed)
 
 
 @app.command()
@@ -319,19 +356,25 @@ def data_generate(
 
 
 @data_app.command("check")
-def data_check(files: List[Path] = typer.Argument(..., help="Annotated JSONL files (gold format).")) -> None:
+def data_check(files: List[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                                 help="Annotated JSONL files (gold format).")) -> None:
     """Validate annotated letters and print their label counts.
 
-    Checks known labels, offsets inside the text, services present in the text and
-    overturned items without reasons; lists every bad record with its id. Exit
-    status 1 when any record is bad.
+    Checks known labels, offsets inside the text, spans that start and end on text,
+    services present in the text and overturned items without reasons; lists every
+    bad record with its id. Error records of `imr parse`/`imr score` (inputs that could
+    not be read) are well-formed output and are counted apart. Exit status 1 when any
+    record is bad.
     """
     from .corpora import corpus_stats, read_corpus
 
     failed = False
     for path in files:
-        letters, bad = read_corpus(path, strict=False)
-        typer.echo(f"== {path}: {len(letters)} good, {len(bad)} bad")
+        letters, problems = read_corpus(path, strict=False)
+        errors = [record for record in problems if record.error_record]
+        bad = [record for record in problems if not record.error_record]
+        typer.echo(f"== {path}: {len(letters)} good, {len(bad)} bad"
+                   + (f", {len(errors)} error records (inputs that could not be read)" if errors else ""))
         for record in bad:
             typer.echo(f"  BAD {record}")
         for line in corpus_stats(letters).lines():
@@ -391,20 +434,27 @@ def _real_letters_dir(pdfs: Optional[Path]) -> Path:
     return Path(folder)
 
 
+class RealSet(str, Enum):
+    """The stand-off annotation sets of the real letters (data/gold/real/)."""
+
+    pool = "pool"
+    first = "first"
+    second = "second"
+
+
 @data_app.command("real-gold")
 def data_real_gold(
     out: Path = typer.Option(..., "--out", "-o", help="Gold JSONL to write (with letter text: keep it out of git); - for "
                                                   "standard output."),
-    which: str = typer.Option("pool", "--set", help="pool (adjudicated), first or second (the double-annotated letters)."),
+    which: RealSet = typer.Option(RealSet.pool, "--set",
+                                  help="pool (adjudicated), first or second (the double-annotated letters)."),
     spans_only: bool = typer.Option(False, "--spans-only", help="Only letters whose entities are annotated."),
     pdfs: Optional[Path] = REAL_LETTERS_OPTION,
 ) -> None:
     """Join the stand-off gold of real letters (data/gold/real/) with the PDFs' text into gold JSONL for `imr evaluate`."""
     from . import standoff
 
-    sets = {"pool": standoff.POOL_GOLD, "first": standoff.FIRST_GOLD, "second": standoff.SECOND_GOLD}
-    if which not in sets:
-        raise typer.BadParameter(f"choose from {', '.join(sets)}", param_hint="--set")
+    sets = {RealSet.pool: standoff.POOL_GOLD, RealSet.first: standoff.FIRST_GOLD, RealSet.second: standoff.SECOND_GOLD}
     letters = list(standoff.joined(standoff.load(sets[which]), _real_letters_dir(pdfs), spans_only=spans_only))
     handle = open_output(out)
     try:
@@ -456,6 +506,12 @@ def main() -> None:
     try:
         app(with_optional_values(sys.argv[1:]), prog_name="imr")
     except ArtifactError as exc:  # an unusable model, in any command: one line and status 2
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        # A file that cannot be opened or written once a command is running (a folder
+        # given for a file, no permission, a full disk): one line and the usage status,
+        # not a traceback. Unreadable *inputs* of parse/score get error records instead.
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
 

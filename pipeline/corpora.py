@@ -27,6 +27,9 @@ class BadRecord:
     line: int
     id: str
     problems: list[str]
+    # An input that could not be read, recorded as such by parse/score: well-formed
+    # output, but not a letter (training refuses it; `imr data check` counts it apart).
+    error_record: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line} id={self.id}: " + "; ".join(self.problems)
@@ -44,9 +47,8 @@ def iter_records(path: Path) -> Iterator[tuple[int, Letter | None, list[str]]]:
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 yield number, None, [f"unreadable record ({type(exc).__name__}: {exc})"]
                 continue
-            problems = check_letter(letter)
-            if letter.error:
-                problems.append(f"error record: {letter.error}")
+            # An error record has no text or items by design: its error is its only problem.
+            problems = [f"error record: {letter.error}"] if letter.error else check_letter(letter)
             yield number, letter, problems
 
 
@@ -60,7 +62,7 @@ def read_corpus(path: Path, strict: bool = True) -> tuple[list[Letter], list[Bad
         if letter is not None and seen[letter_id] > 1:
             problems = problems + ["duplicate id"]
         if problems:
-            bad.append(BadRecord(number, letter_id, problems))
+            bad.append(BadRecord(number, letter_id, problems, error_record=bool(letter and letter.error)))
         elif letter is not None:
             letters.append(letter)
     if strict and bad:

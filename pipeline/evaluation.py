@@ -48,11 +48,15 @@ def match_items(gold: Sequence[str], pred: Sequence[str]) -> list[tuple[int, int
     return pairs
 
 
-def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+def prf(tp: int, fp: int, fn: int, digits: int | None = 4) -> dict[str, float]:
+    """Precision, recall, F1 (rounded to ``digits`` as reported; ``None``: exact) and support.
+    The project's one definition: evaluation, threshold tuning and the NegEx figures use it."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
+    if digits is not None:
+        precision, recall, f1 = round(precision, digits), round(recall, digits), round(f1, digits)
+    return {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
 
 
 def overlap_pairs(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:

@@ -41,12 +41,6 @@ class MarkupError(ValueError):
     """A gold source file that cannot be compiled; the message names the file and the fault."""
 
 
-@dataclass
-class GoldSource:
-    path: Path
-    letter: Letter
-
-
 def compile_markup(body: str) -> tuple[str, list[EntitySpan]]:
     """Strip ``[[text|L]]`` marks from ``body``; return the plain text and the spans."""
     out: list[str] = []

@@ -89,6 +89,33 @@ def heading_section(match: re.Match) -> str:
     raise AssertionError("heading match without a group")
 
 
+@dataclass(frozen=True)
+class SectionMark:
+    """A letter section found by its heading: where the heading starts, where its body
+    starts (after the heading) and ends (at the next section's heading)."""
+
+    name: str
+    start: int
+    body_start: int
+    end: int
+    heading: str
+
+
+def find_sections(text: str) -> list[SectionMark]:
+    """The sections of a letter by their headings, in order; a heading repeated at a page
+    top continues its section. Text before the first heading is no section here (callers
+    call it the header). The reader and the tagger's ``imr_sections`` both use this."""
+    marks: list[tuple[str, re.Match]] = []
+    for match in HEADING_LINE.finditer(text):
+        name = heading_section(match)
+        if marks and marks[-1][0] == name:
+            continue
+        marks.append((name, match))
+    return [SectionMark(name, match.start(), match.end(), marks[i + 1][1].start() if i + 1 < len(marks) else len(text),
+                        match.group("heading"))
+            for i, (name, match) in enumerate(marks)]
+
+
 def looks_like_heading(line: str) -> bool:
     """For the outline detector: a known heading, a title in capitals, or an item line ending in a decision."""
     letters = [c for c in line if c.isalpha()]

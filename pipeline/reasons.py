@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from .evaluation import match_items, prf
 from .letters import Letter
 from .reader import LetterReader
 from .reason_model import LinearReasons, ReasonModel, TfidfBlock, max_over_sentences, preprocess
@@ -43,8 +44,6 @@ class ItemExample:
 
 def read_items(letters: Iterable[Letter], reader: LetterReader | None = None):
     """(letter, gold item index, gold item, the item the reader read for it or None), for every gold item."""
-    from .evaluation import match_items
-
     reader = reader or LetterReader()
     for letter in letters:
         read = reader.read(RawText(id=letter.id, text=letter.text))
@@ -219,10 +218,8 @@ class ReasonClassifier(ReasonModel):
             best, best_f1 = 0.5, -1.0
             for t in grid:
                 pred = proba[:, j] >= t
-                tp = int((pred & (Y[:, j] == 1)).sum())
-                fp = int((pred & (Y[:, j] == 0)).sum())
-                fn = int((~pred & (Y[:, j] == 1)).sum())
-                f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+                f1 = prf(int((pred & (Y[:, j] == 1)).sum()), int((pred & (Y[:, j] == 0)).sum()),
+                         int((~pred & (Y[:, j] == 1)).sum()), digits=None)["f1"]
                 if f1 > best_f1 + 1e-9:
                     best, best_f1 = float(round(t, 2)), f1
             self.thresholds[label] = best

@@ -128,6 +128,20 @@ def sentence_reasons(sentence: str) -> tuple[str, ...]:
                  if not (reason in NEEDS_LACK and (not lack or quoting)) and all(p.search(sentence) for p in patterns))
 
 
+def weak_labels(letter) -> None:
+    """``imr label``: each upheld item of a read letter gets the reasons whose labeling
+    functions fire in its rationale, with the firing sentences as evidence (letter offsets)."""
+    for item in letter.items:
+        if item.decision != "upheld" or not item.rationale:
+            continue
+        hits = rule_hits(item.rationale)
+        offset = item.rationale_range[0]
+        item.reasons = sorted({hit.reason for hit in hits})
+        item.evidence = {}
+        for hit in hits:
+            item.evidence.setdefault(hit.reason, []).append([offset + hit.start, offset + hit.end])
+
+
 def cue_matrix(texts) -> np.ndarray:
     """Per text, per reason: the number of sentences where its labeling function fires."""
     reasons = load_taxonomy().reason_ids

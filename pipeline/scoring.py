@@ -74,9 +74,24 @@ def load_reasons(path: Path = DEFAULT_REASONS) -> LinearReasons:
 
 
 def doc_spans(doc, offset: int = 0) -> list[EntitySpan]:
-    return [EntitySpan(offset + ent.start_char, offset + ent.end_char, ent.label_, bool(ent._.negated),
-                       ent._.guideline_id)
-            for ent in doc.ents]
+    """The doc's entities as output spans, trimmed of white space at either end, shifted by ``offset``
+    (where the doc's text starts in the letter, for a letter tagged in pieces).
+
+    The NER may take a line-break token into an entity ('chronic \\n'); the contract
+    (and `imr data check`) wants spans that start and end on text. An entity that is
+    all white space is dropped.
+    """
+    text = doc.text  # Doc.text joins all tokens on each access: read it once
+    spans = []
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append(EntitySpan(offset + start, offset + end, ent.label_, bool(ent._.negated), ent._.guideline_id))
+    return spans
 
 
 def text_pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:

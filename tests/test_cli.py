@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -53,14 +51,19 @@ def test_parse_exits_0_when_all_inputs_read(tmp_path):
     assert result.exit_code == 0
 
 
-def test_bundled_examples_parse_and_the_reference_scorer_reads_the_output(tmp_path, shared_dir):
+def test_bundled_examples_parse_in_every_layout_with_offsets_into_their_text(tmp_path):
     out = tmp_path / "examples.jsonl"
     result = runner.invoke(app, ["parse", str(ROOT / "data" / "examples"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["format"] for r in records} == {"fdl-issues", "fdl-decisions", "professional-review"}
-    assert all(r["items"] for r in records)
-    scored = subprocess.run([sys.executable, str(shared_dir / "tools" / "score_predictions.py"), str(out), str(out)],
-                            capture_output=True, text=True)
-    assert scored.returncode == 0, scored.stderr
-    assert "F1 1.000" in scored.stdout
+    for record in records:
+        assert record["items"], record["id"]
+        for item in record["items"]:
+            assert item["decision"] in ("upheld", "overturned")
+            start, end = item["service_range"]
+            assert " ".join(item["service"].split()) in " ".join(record["text"][start:end].split())
+            start, end = item["rationale_range"]
+            assert record["text"][start:end].strip() and item["rationale"].strip()
+
+

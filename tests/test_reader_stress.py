@@ -2,31 +2,20 @@
 and the general behaviours added to read them."""
 from __future__ import annotations
 
-import importlib.util
-import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.decisions import conclusions
+from pipeline.evaluation import match_items
 from pipeline.gold import parse_source
 from pipeline.reader import read_text
 from pipeline.textview import clean
 
+from guards import fails_if_it_hangs
 from letters_for_tests import LETTERS
 
 STRESS_DIR = Path(__file__).resolve().parents[1] / "data" / "gold" / "reader-stress"
-SCORER = Path("/work/shared/tools/score_predictions.py")
-
-
-def _scorer():
-    if not SCORER.exists():
-        pytest.skip("reference scorer not present")
-    spec = importlib.util.spec_from_file_location("score_predictions", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def _items(letter):
     return [(item.service, item.decision) for item in letter.items]
@@ -55,13 +44,13 @@ def test_stress_set_is_all_there():
                  if path.stem in KNOWN_FAILURES else [])
     for path in STRESS_LETTERS])
 def test_stress_letter_reads_exactly(path):
-    """Every gold item found, no other item, each with the gold decision."""
-    scorer = _scorer()
+    """Every gold item found, no other item, each with the gold decision (items matched as the
+    reference scorer matches them: tests/test_cli.py holds the two together)."""
     gold = parse_source(path)
     read = read_text(gold.text, gold.id)
     g = [{"service": i.service, "decision": i.decision} for i in gold.items]
     p = [{"service": i.service, "decision": i.decision} for i in read.items]
-    pairs = scorer.match_items(g, p)
+    pairs = match_items([i["service"] for i in g], [i["service"] for i in p])
     assert len(pairs) == len(g) == len(p), (_items(gold), _items(read))
     assert [(g[gi]["decision"], p[pi]["decision"]) for gi, pi in pairs] == \
         [(g[gi]["decision"], g[gi]["decision"]) for gi, pi in pairs]
@@ -171,18 +160,18 @@ def test_one_conclusion_may_decide_two_items():
 
 # Size --------------------------------------------------------------------------------------
 
-def test_a_one_megabyte_letter_reads_fast():
+def test_a_one_megabyte_letter_is_read():
     letter = LETTERS["fdl-issues"] + "\nPage 1 of 2\nCM14-0011223\n"
     text = letter * (1_000_000 // len(letter))
-    started = time.perf_counter()
-    read_text(text)
-    assert time.perf_counter() - started < 2.0  # typically ~0.4 s; slack for a loaded machine
+    with fails_if_it_hangs():  # typically ~0.4 s; `imr bench` measures speed
+        read = read_text(text)
+    assert read.items and all(item.decision in ("upheld", "overturned") for item in read.items)
 
 
 @pytest.mark.parametrize("junk", ["Item 1: a\nDecision\n", "x and\n\nPage 1 of 2\n\n", "\u2022 " * 50 + "\n",
                                   "Issue 1 of 3 " * 20 + "\n", "(" * 200 + "\n"])
 def test_repetitive_junk_does_not_backtrack(junk):
     text = junk * (300_000 // len(junk))
-    started = time.perf_counter()
-    read_text(text)
-    assert time.perf_counter() - started < 5.0
+    with fails_if_it_hangs():
+        read = read_text(text)
+    assert read.text == text

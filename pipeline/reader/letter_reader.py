@@ -230,18 +230,11 @@ class LetterReader:
 
     def _sections(self, view: CleanText) -> list[tuple[str, int, int, str]]:
         """(name, start, end, heading) in clean coordinates; a repeated heading continues its section."""
-        marks: list[tuple[str, int, int, str]] = []
-        for match in layouts.HEADING_LINE.finditer(view.text):
-            name = layouts.heading_section(match)
-            if marks and marks[-1][0] == name:
-                continue  # a heading repeated at a page top
-            marks.append((name, match.start(), match.end(), squash(match.group("heading"))))
+        marks = layouts.find_sections(view.text)
         sections = []
-        if marks and marks[0][1] > 0:
-            sections.append(("header", 0, marks[0][1], ""))
-        for i, (name, start, body, heading) in enumerate(marks):
-            end = marks[i + 1][1] if i + 1 < len(marks) else len(view.text)
-            sections.append((name, body, end, heading))
+        if marks and marks[0].start > 0:
+            sections.append(("header", 0, marks[0].start, ""))
+        sections.extend((mark.name, mark.body_start, mark.end, squash(mark.heading)) for mark in marks)
         if not marks:
             sections.append(("header", 0, len(view.text), ""))
         return sections

@@ -29,6 +29,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc
 
+from pipeline.evaluation import prf
 from pipeline.paths import GOLD_DIR, PROJECT_ROOT
 
 from . import negation  # noqa: F401  (registers the "imr_negation" factory)
@@ -73,12 +74,10 @@ class Scores:
 
     def as_dict(self) -> dict:
         n = self.tp + self.fp + self.fn + self.tn
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        figures = prf(self.tp, self.fp, self.fn, digits=None)
         return {
             "n": n, "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn,
-            "precision": p, "recall": r, "f1": f1,
+            "precision": figures["precision"], "recall": figures["recall"], "f1": figures["f1"],
             "accuracy": (self.tp + self.tn) / n if n else 0.0,
         }
 

@@ -1,6 +1,6 @@
 """``imr_sections``: which letter section each sentence and entity is in.
 
-Finds the layout headings (``layouts.HEADING_LINE``, the reader's own) in the text
+Finds the layout headings (``layouts.find_sections``, as the reader does) in the text
 and records them on ``Doc._.sections`` as (name, start_char, end_char); the getter
 ``Span._.section`` then names the section of any span (``header`` before the first
 heading). Section names are those of ``letters.SECTION_NAMES``.
@@ -27,13 +27,5 @@ def make_sections(nlp: Language, name: str):
 
 class LetterSections:
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        marks = []
-        for match in layouts.HEADING_LINE.finditer(text):
-            name = layouts.heading_section(match)
-            if marks and marks[-1][0] == name:
-                continue  # a heading repeated at a page top continues its section
-            marks.append((name, match.start()))
-        doc._.sections = [(name, start, marks[i + 1][1] if i + 1 < len(marks) else len(text))
-                          for i, (name, start) in enumerate(marks)]
+        doc._.sections = [(mark.name, mark.start, mark.end) for mark in layouts.find_sections(doc.text)]
         return doc
