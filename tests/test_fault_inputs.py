@@ -179,6 +179,14 @@ def test_same_file_names_in_different_folders_stay_apart(tmp_path):
     assert set(got) == {"top", "2015/letter", "2016/letter", "2016/deeper/letter.v2"}
     assert got["2015/letter"]["format"] == "fdl-issues" and got["2016/letter"]["format"] == "fdl-decisions"
     assert all(not record.get("warnings") for record in got.values())
+    # scored, they stay apart too; a nested JSONL's line without an id is named after its path
+    (inputs / "2015" / "batch.jsonl").write_text("not json\n")
+    scored = tmp_path / "scored.jsonl"
+    assert runner.invoke(app, ["score", str(inputs), "--out", str(scored)]).exit_code == 1
+    got = records(scored)
+    assert set(got) == {"top", "2015/batch:1", "2015/letter", "2016/letter", "2016/deeper/letter.v2"}
+    assert got["2015/batch:1"]["error_kind"] == "bad_jsonl"
+    assert got["2015/letter"]["items"][0]["reason_scores"] and got["2016/letter"]["spans"]
 
 
 def test_duplicate_ids_are_renamed_and_reported(tmp_path):
