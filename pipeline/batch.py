@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from .letters import Letter
+from .letters import Letter, internal_error
 from .output import Resumed
 from .reader import LetterReader
-from .sources import RawText, iter_raw
+from .sources import DUPLICATE_ID_WARNING, RawText, iter_raw
 
 
 @dataclass
@@ -29,8 +29,10 @@ class Summary:
     decisions: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.perf_counter)
     resumed: Resumed = field(default_factory=Resumed)
+    renamed: int = 0  # records whose id was already used in the run (sources.unique_ids)
 
     def add(self, letter: Letter) -> None:
+        self.renamed += any(w.startswith(DUPLICATE_ID_WARNING) for w in letter.warnings)
         if letter.error:
             self.errors[letter.error_kind or "error"] += 1
             return
@@ -64,6 +66,8 @@ class Summary:
             out.append("layouts: " + ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items())))
         if self.decisions:
             out.append("decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.decisions.items())))
+        if self.renamed:
+            out.append(f"warning: {self.renamed} duplicate ids renamed to id#2, id#3, ... (see each record's warnings)")
         if self.errors:
             out.append("errors by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())))
         if self.resumed.letters:
@@ -100,8 +104,7 @@ def read_raws(raws: Iterable[RawText], reader: LetterReader | None = None) -> It
         try:
             yield reader.read(raw)
         except Exception as exc:  # a reader bug on one letter must not end the batch
-            yield Letter(id=raw.id, text=raw.text, source=raw.source, error_kind="internal",
-                         error=f"internal error while reading ({type(exc).__name__}: {exc}); please report it")
+            yield internal_error(raw.id, raw.text, raw.source, "reading", exc, raw.warnings)
 
 
 def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,

@@ -262,12 +262,12 @@ def tag(
                                 help="Tagger directory (default models/tagger)."),
 ) -> None:
     """Tag GUIDELINE, CONDITION and FINDING spans with `negated` and `guideline_id`."""
-    from .scoring import DEFAULT_TAGGER, doc_spans, load_tagger
+    from .scoring import DEFAULT_TAGGER, load_tagger, tag_spans
 
     nlp = load_tagger(tagger or DEFAULT_TAGGER)
 
     def tag_letter(letter):
-        letter.spans = doc_spans(nlp(letter.text))
+        letter.spans = tag_spans(nlp, letter.text)  # in pieces when over spaCy's length limit
 
     _read_and_write(inputs, out, tag_letter)
 
@@ -515,8 +515,13 @@ def with_optional_values(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
+    from .artifacts import ArtifactError
+
     try:
         app(with_optional_values(sys.argv[1:]), prog_name="imr")
+    except ArtifactError as exc:  # an unusable model, in any command: one line and status 2
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     except OSError as exc:
         # A file that cannot be opened or written once a command is running (a folder
         # given for a file, no permission, a full disk): one line and the usage status,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
@@ -86,12 +87,21 @@ def evidence_ranges(value) -> list[tuple[int, int]]:
 
 
 def read_jsonl(path: Path) -> dict[str, dict]:
+    """The records of a JSONL file by id; an id met twice is reported on standard error (the last one is kept)."""
     records = {}
+    repeated: Counter = Counter()
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
                 record = json.loads(line)
-                records[str(record["id"])] = record
+                key = str(record["id"])
+                if key in records:
+                    repeated[key] += 1
+                records[key] = record
+    if repeated:
+        first = next(iter(repeated))
+        print(f"warning: {path}: {len(repeated)} ids appear more than once (first {first!r}); only the last record "
+              "of each is used", file=sys.stderr)
     return records
 
 

@@ -210,3 +210,10 @@ class Letter:
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
+
+
+def internal_error(letter_id: str, text: str, source: str | None, doing: str, exc: BaseException,
+                   warnings: list[str] | None = None) -> Letter:
+    """The one record for a bug met on one letter: the letter gets it and the batch goes on."""
+    return Letter(id=letter_id, text=text, source=source, warnings=list(warnings or []), error_kind="internal",
+                  error=f"internal error while {doing} ({type(exc).__name__}: {exc}); please report it")

@@ -64,9 +64,11 @@ def test_txt_jsonl_and_folders(tmp_path):
     records = [{"id": "j1", "text": LETTERS["fdl-decisions"]}, {"id": "j2", "text": add_pdf_noise(LETTERS["professional-review"])}]
     (tmp_path / "letters" / "batch.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     letters = read_all(tmp_path / "letters")
-    assert sorted(l.id for l in letters) == ["a", "j1", "j2"]
+    # a nested file's id is its path from the given folder; JSONL records keep their own ids
+    assert sorted(l.id for l in letters) == ["j1", "j2", "nested/a"]
     assert all(l.error is None for l in letters)
-    assert {l.id: l.format for l in letters} == {"a": "fdl-issues", "j1": "fdl-decisions", "j2": "professional-review"}
+    assert {l.id: l.format for l in letters} == {"nested/a": "fdl-issues", "j1": "fdl-decisions",
+                                                 "j2": "professional-review"}
 
 
 def _kinds(letters) -> dict[str, str | None]:
@@ -120,10 +122,14 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "secret.txt"
     path.write_text(LETTERS["fdl-issues"])
     path.chmod(0)
-    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
-        def refuse(self):
-            raise PermissionError(13, "Permission denied", str(self))
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+    if os.geteuid() == 0:  # root reads anything: make the open fail as it would for a user
+        real_open = os.open
+
+        def refuse(name, *args, **kwargs):
+            if Path(name) == path:
+                raise PermissionError(13, "Permission denied", str(name))
+            return real_open(name, *args, **kwargs)
+        monkeypatch.setattr(os, "open", refuse)
     (raw,) = list(iter_raw([path]))
     assert raw.error_kind == "unreadable"
     assert "permission denied" in raw.error
@@ -170,7 +176,9 @@ def test_a_folder_of_a_thousand_mixed_files(tmp_path):
     letters = read_all(tmp_path)
     assert len(letters) == 1000
     for letter in letters:
-        assert letter.error_kind == expected[kinds[int(letter.id) % len(kinds)]], letter.id
+        folder, number = letter.id.split("/")  # nested files: the path from the given folder
+        assert folder == f"box{int(number) // 100}"
+        assert letter.error_kind == expected[kinds[int(number) % len(kinds)]], letter.id
     summary = Summary()
     for letter in letters:
         summary.add(letter)
