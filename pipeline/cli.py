@@ -98,11 +98,15 @@ def _read_and_write(inputs: List[str], out: Optional[Path], annotate=None, progr
     """Read every input, let ``annotate`` add to each readable letter, write, report, exit
     (``force`` ``None``: the command has no ``--force``)."""
     from .batch import read_raws
+    from .letters import internal_error
 
     def letters_of(raws):
         for letter in read_raws(raws):
             if annotate is not None and not letter.error:
-                annotate(letter)  # adds to the letter in place
+                try:
+                    annotate(letter)  # adds to the letter in place
+                except Exception as exc:  # a bug on one letter must not end the run
+                    letter = internal_error(letter.id, letter.text, letter.source, "annotating", exc, letter.warnings)
             yield letter
 
     _run(inputs, out, fmt, resume, force, progress, letters_of)

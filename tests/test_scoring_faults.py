@@ -158,3 +158,32 @@ def test_a_reader_failure_is_the_same_internal_record_in_parse_and_score(scorer,
     parsed = list(parse_inputs(["unused"]))
     assert parsed[1].to_json() == scored[1].to_json()
     assert scored[1].error == "internal error while reading (KeyError: 'boom'); please report it"
+
+
+def test_a_letter_that_breaks_imr_label_gets_an_internal_record_and_the_run_goes_on(tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline import rules
+    from pipeline.cli import app
+
+    from letters_for_tests import LETTERS
+
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(LETTERS["fdl-issues"] if name != "b" else LETTERS["fdl-decisions"])
+    real = rules.weak_labels
+
+    def breaks_on_b(letter):
+        if letter.id == "b":
+            raise RuntimeError("boom")
+        real(letter)
+
+    monkeypatch.setattr(rules, "weak_labels", breaks_on_b)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["label", str(tmp_path), "--out", str(out)])
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert records[1]["error_kind"] == "internal" and "boom" in records[1]["error"]
+    assert records[0]["items"] and records[2]["items"]
+    assert result.exit_code == 1
