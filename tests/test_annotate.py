@@ -429,3 +429,68 @@ def test_label_studio_imports_the_tasks_and_config_and_exports_what_we_read(expo
     from_tool, from_doc = import_answers(path), import_answers(mine)
     assert from_tool.problems == [] and len(from_tool.letters) == 6
     assert [l.to_json() for l in from_tool.letters] == [l.to_json() for l in from_doc.letters]
+
+
+# The learning-curve notebook draws the committed figures ---------------------------------------------
+
+def test_learning_curve_notebook_runs(tmp_path):
+    pytest.importorskip("nbclient")
+    pytest.importorskip("matplotlib")
+    from test_notebooks import outputs_text, run_notebook
+
+    nb = run_notebook("04-learning-curve.ipynb", {}, tmp_path)
+    text = outputs_text(nb)
+    assert "image/png" in text and "uncertain above every random draw" in text
+
+
+def test_the_committed_curve_covers_both_strategies_at_every_k():
+    figures = json.loads((ROOT / "docs" / "learning-curve.json").read_text())
+    ks = [p["k"] for p in figures["points"]]
+    assert ks == sorted(ks) and ks[0] == 0 and len(ks) >= 3
+    for point in figures["points"]:
+        assert len(point["random"]) == figures["settings"]["seeds"]
+        assert 0 < point["uncertain"]["macro_f1"] <= 1
+    # each fold's uncertain letters are candidates of that fold, never its held-out letters
+    assert all(len(set(v["uncertain"])) == len(v["uncertain"]) for v in figures["selected"].values())
+
+
+# Real letters: the loop on a few pool PDFs, answered with the pool's gold -------------------------------
+
+def test_real_letters_round_trip_to_the_pool_gold_as_standoff(shared_dir, tmp_path):
+    from pipeline import standoff
+    from pipeline.evaluation import match_items
+
+    pool = {r.id: r for r in standoff.load()}
+    pdfs = shared_dir / "data" / "real-letters"
+    chosen = sorted(i for i, r in pool.items() if r.spans is not None and (pdfs / r.source).exists())[:3]
+    if len(chosen) < 3:
+        pytest.skip("the real letters are not here")
+    out = tmp_path / "tasks"
+    result = runner.invoke(app, ["annotate", "export", *[str(pdfs / pool[i].source) for i in chosen], "--to", "prodigy",
+                                 "--out", str(out), "--select", "uncertain"])
+    assert result.exit_code == 0, result.output
+    answers = []
+    for name in ("reasons.jsonl", "entities.jsonl"):
+        for task in map(json.loads, (out / name).read_text().splitlines()):
+            record = pool[task["imr"]["letter_id"]]
+            # the export hashes the text exactly as the stand-off gold does
+            assert task["imr"]["text_sha256"] == record.text_sha256
+            if name == "reasons.jsonl":
+                services = [i["service"] for i in task["imr"]["items"]]
+                pairs = dict((p, g) for g, p in match_items([i.service for i in record.items], services))
+                task["accept"] = record.items[pairs[task["imr"]["item"]]].reasons
+            else:
+                task["spans"] = [{"start": s.start, "end": s.end, "label": s.label + ("-NEGATED" if s.negated else "")}
+                                 for s in record.spans]
+            answers.append(dict(task, answer="accept", _annotator_id="imr-gold", _session_id="imr-gold"))
+    db_out = write_jsonl(tmp_path / "db-out.jsonl", answers)
+    stand = tmp_path / "standoff.jsonl"
+    result = runner.invoke(app, ["annotate", "import", str(db_out), "--out", str(stand), "--standoff"])
+    assert result.exit_code == 0, result.output
+    for record in standoff.load(stand):
+        gold = pool[record.id]
+        assert (record.text_sha256, record.text_length) == (gold.text_sha256, gold.text_length)
+        assert [(i.service_range, i.decision, i.reasons) for i in record.items] == \
+               [(tuple(i.service_range), i.decision, i.reasons) for i in gold.items]
+        assert [s.to_json() for s in record.spans] == [s.to_json() for s in gold.spans]
+        assert record.join(standoff.read_source_text(gold, pdfs)).text  # joins back on the PDF's text

@@ -236,3 +236,30 @@ def format_curve(figures: dict) -> list[str]:
                      f"({lo:.3f}-{hi:.3f})  {p['uncertain']['micro_f1']:>15.3f}  {p['random_mean']['micro_f1']:>12.3f}")
     lines.append(f"{figures['fits']} fits, {figures['cpu_seconds']} s CPU")
     return lines
+
+
+def curve_frame(figures: dict):
+    """One row per k, strategy and draw (random has several draws; uncertain one), for plotting."""
+    import pandas as pd
+
+    rows = []
+    for point in figures["points"]:
+        rows.append({"k": point["k"], "strategy": "uncertain", "draw": 0, **point["uncertain"]})
+        rows.extend({"k": point["k"], "strategy": "random", "draw": draw, **values}
+                    for draw, values in enumerate(point["random"]))
+    return pd.DataFrame(rows)
+
+
+def comparison(figures: dict, metric: str = "macro_f1"):
+    """Per k: uncertain, the random draws' mean and range, and whether uncertain is above every draw."""
+    import pandas as pd
+
+    rows = []
+    for point in figures["points"]:
+        draws = [r[metric] for r in point["random"]]
+        mine = point["uncertain"][metric]
+        rows.append({"k": point["k"], "uncertain": mine, "random mean": round(sum(draws) / len(draws), 4),
+                     "random min": min(draws), "random max": max(draws),
+                     "uncertain - random mean": round(mine - sum(draws) / len(draws), 4),
+                     "above every random draw": point["k"] > 0 and mine > max(draws)})
+    return pd.DataFrame(rows).set_index("k")
