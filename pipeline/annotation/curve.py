@@ -111,6 +111,15 @@ class Classified:
 
 
 def learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log: Callable[[str], None] = print) -> dict:
+    """The curve's figures (see the module's docstring); one BLAS thread, as the machine is shared and the
+    fits gain nothing from a second one (it mostly waits, on the CPU)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _learning_curve(config_path, pdfs, settings, log)
+
+
+def _learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log: Callable[[str], None]) -> dict:
     from .. import standoff
     from ..corpora import letters_from_dataset, load_corpus
     from ..evaluation import evaluate

@@ -106,7 +106,9 @@ def annotation_answers(header: TaskHeader, text: str, annotation: dict[str, Any]
         return
     regions: dict[str, dict[str, Any]] = defaultdict(dict)
     for result in annotation.get("result", []):
-        value = result.get("value", {})
+        if "id" not in result or "value" not in result:  # relations and the like: our config makes none
+            continue
+        value = result["value"]
         region = regions[result["id"]]
         region.setdefault("start", value.get("start"))
         region.setdefault("end", value.get("end"))
