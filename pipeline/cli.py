@@ -549,7 +549,7 @@ def annotate_curve(
 
     Cross-validated real-letter macro-F1 against k real letters annotated (simulated with the
     pool's gold) on top of the bundled data, uncertain against random selection. Needs the real
-    PDFs; about a hundred fits of a cheaper reasons model (~15 CPU-minutes with the defaults).
+    PDFs; 83 fits of a cheaper reasons model with the defaults (about 27 CPU-minutes on 2 cores).
     """
     from .annotation.curve import CurveSettings, format_curve, learning_curve
 

@@ -494,3 +494,16 @@ def test_real_letters_round_trip_to_the_pool_gold_as_standoff(shared_dir, tmp_pa
                [(tuple(i.service_range), i.decision, i.reasons) for i in gold.items]
         assert [s.to_json() for s in record.spans] == [s.to_json() for s in gold.spans]
         assert record.join(standoff.read_source_text(gold, pdfs)).text  # joins back on the PDF's text
+
+
+def test_a_rationale_region_matching_no_item_is_reported(exported, tmp_path):
+    export = label_studio_export(exported["label-studio"])
+    result = export[0]["annotations"][0]["result"]
+    text = export[0]["data"]["text"]
+    result.append({"id": "added", "from_name": "label", "to_name": "text", "type": "labels",
+                   "value": {"start": 0, "end": 10, "text": text[:10], "labels": ["RATIONALE"]}})
+    outcome, written, problems = _import(export, tmp_path, tool="label-studio")
+    letter_id = export[0]["data"]["letter_id"]
+    assert outcome.exit_code == 1 and letter_id not in written
+    assert [(p["letter_id"], p["kind"]) for p in problems] == [(letter_id, "invalid")]
+    assert "region added" in problems[0]["message"]
