@@ -503,6 +503,132 @@ def data_agreement(
         json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
+# The annotation loop (issue 15): export tasks to Prodigy / Label Studio, import the answers,
+# draw the learning curve. Kept in one block; the logic lives in pipeline/annotation/.
+annotate_app = typer.Typer(no_args_is_help=True, help="The annotation loop: tasks out to Prodigy or Label Studio, "
+                                                      "answers back in as gold, the learning curve.")
+app.add_typer(annotate_app, name="annotate")
+
+
+@annotate_app.command("export")
+def annotate_export(
+    inputs: List[str] = typer.Argument(..., help="Letters (as for score): .txt, .pdf, .jsonl, or folders."),
+    to: str = typer.Option(..., "--to", help="prodigy or label-studio."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the task files and manifest.json."),
+    select: str = typer.Option("uncertain", "--select", help="uncertain (least sure first), random (seeded sample) "
+                                                             "or all (input order)."),
+    n: Optional[int] = typer.Option(None, "--n", min=1, help="How many letters (default: all)."),
+    seed: int = typer.Option(13, "--seed", help="Seed of --select random."),
+    kinds: str = typer.Option("reasons,entities", "--kinds", help="What to annotate: reasons, entities or both."),
+    tagger: Path = typer.Option(None, "--tagger", help="Tagger directory (default models/tagger)."),
+    reasons: Path = typer.Option(None, "--reasons", help="Reason classifier directory (default models/reasons)."),
+) -> None:
+    """Write pre-annotated tasks for Prodigy or Label Studio from the current models.
+
+    Entity spans with negation, and per upheld item the reason choices with the predicted
+    ones pre-selected and the rationale highlighted. Letters are the unit (every item and span of a letter is one gold record); --select uncertain
+    puts first the letters whose items are nearest their thresholds, where the rule baseline
+    disagrees, or that the reader flagged. Every task carries the letter id, the item index and
+    the SHA-256 of the text, so that answers are matched back safely.
+    """
+    from .annotation.export import TOOLS, export
+    from .annotation.select import STRATEGIES
+    from .annotation.tasks import KINDS
+    from .artifacts import ArtifactError
+
+    chosen = [k.strip() for k in kinds.split(",") if k.strip()]
+    if to not in TOOLS:
+        raise typer.BadParameter(f"choose from {', '.join(TOOLS)}", param_hint="--to")
+    if select not in STRATEGIES:
+        raise typer.BadParameter(f"choose from {', '.join(STRATEGIES)}", param_hint="--select")
+    if not chosen or any(k not in KINDS for k in chosen):
+        raise typer.BadParameter(f"a comma-separated list of {', '.join(KINDS)}", param_hint="--kinds")
+    try:
+        result = export(inputs, to, out, select, n, seed, [k for k in KINDS if k in chosen], tagger, reasons)
+    except ArtifactError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    for line in result.skipped:
+        typer.echo(f"skipped {line}", err=True)
+    items = sum(len(t.upheld) for t in result.tasks)
+    typer.echo(f"{len(result.tasks)} letters ({items} upheld items) to {out}: "
+               + ", ".join(f"{name} {count}" for name, count in result.files.items()), err=True)
+    raise typer.Exit(1 if result.skipped else 0)
+
+
+@annotate_app.command("import")
+def annotate_import(
+    file: Path = typer.Argument(..., help="Prodigy db-out JSONL or Label Studio JSON export of exported tasks."),
+    out: Path = typer.Option(..., "--out", "-o", help="Annotations to write (gold JSONL; stand-off records with --standoff)."),
+    standoff_records: bool = typer.Option(False, "--standoff", help="Write stand-off records (offsets and a text hash, "
+                                                                    "no letter text) for letters that are not yours to store."),
+    tool: Optional[str] = typer.Option(None, "--tool", help="prodigy or label-studio (default: told by the file)."),
+    tasks: Optional[Path] = typer.Option(None, "--tasks", help="The export folder: letters exported but never answered "
+                                                               "are reported too."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the problems as JSON here."),
+) -> None:
+    """Read a tool's answers back into gold JSONL (or stand-off records), checked as `imr data check` checks.
+
+    A letter is written only when each of its parts (every upheld item's reasons, its spans) is
+    answered, and answered alike by everyone who answered it, on the exported text. Conflicts,
+    changed texts, rejected and unanswered parts are listed, and that letter held back.
+    Exit status 1 when anything was held back.
+    """
+    from . import standoff
+    from .annotation.imports import import_answers
+    from .corpora import corpus_stats
+
+    try:
+        result = import_answers(file, tool, tasks)
+    except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    if standoff_records:
+        records = result.standoff()
+        standoff.save(records, out)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", encoding="utf-8") as handle:
+            for record in result.records():
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for problem in result.problems:
+        typer.echo(f"held back {problem}", err=True)
+    typer.echo(f"{len(result.letters)} letters written to {out}; {len({p.letter_id for p in result.problems})} "
+               f"held back ({len(result.problems)} problems)", err=True)
+    for line in corpus_stats(result.letters).lines():
+        typer.echo("  " + line, err=True)
+    if report:
+        report.write_text(json.dumps([p.to_json() for p in result.problems], indent=1) + "\n", encoding="utf-8")
+    raise typer.Exit(1 if result.problems else 0)
+
+
+@annotate_app.command("curve")
+def annotate_curve(
+    out: Path = typer.Option(Path("docs/learning-curve.json"), "--out", "-o", help="The curve's figures (JSON)."),
+    ks: str = typer.Option("0,10,20,40,80", "--ks", help="Numbers of annotated real letters."),
+    seeds: int = typer.Option(3, "--seeds", min=1, help="Random selections drawn per fold."),
+    folds: int = typer.Option(5, "--folds", min=2, help="Folds of real letters (each held out in turn)."),
+    generated: int = typer.Option(500, "--generated", min=0, help="Generated training letters (of the train families)."),
+    config: Path = typer.Option(Path("configs/default.toml"), "--config", "-c", help="Training config (corpus, "
+                                                                                        "hand-annotated letters, settings)."),
+    pdfs: Optional[Path] = REAL_LETTERS_OPTION,
+) -> None:
+    """Learning curve on the real pool: reasons F1 against the number of letters annotated.
+
+    Cross-validated real-letter macro-F1 against k real letters annotated (simulated with the
+    pool's gold) on top of the bundled data, uncertain against random selection. Needs the real
+    PDFs; 83 fits of a cheaper reasons model with the defaults (about 27 CPU-minutes on 2 cores).
+    """
+    from .annotation.curve import CurveSettings, format_curve, learning_curve
+
+    settings = CurveSettings(ks=[int(k) for k in ks.split(",")], seeds=seeds, folds=folds, generated=generated)
+    figures = learning_curve(config, _real_letters_dir(pdfs), settings, log=lambda m: typer.echo(m, err=True))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    for line in format_curve(figures):
+        typer.echo(line)
+
+
 # Options whose value may be left out ("imr bench --pdf"): Click has no such option, so
 # the bare flag is given an empty value, which the command reads as "the default".
 OPTIONAL_VALUE_OPTIONS = ("--pdf",)

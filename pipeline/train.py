@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import artifacts
+from .annotation.user_sets import card_lines, load_user_sets, reason_examples, tagger_letters
 from .corpora import letters_from_dataset, load_corpus, read_corpus, sha256_of
 from .paths import PROJECT_ROOT
 
@@ -129,6 +130,7 @@ def _fit_tagger(config: TrainConfig, corpus, real: list, log=print):
         # the gold sets', weigh against the generated letters'.
         hand = _annotated_letters(config) * int(section.get("annotated_repeat", 1))
         real = real * int(section.get("real_repeat", section.get("annotated_repeat", 1)))
+        real += tagger_letters(_user_sets(config))  # users' annotated letters ([[user]]), repeated by their files
         for split, letters in (("train", generated + hand + real), ("dev", letters_from_dataset(corpus["dev"]))):
             docbin, misaligned = letters_to_docbin(letters)
             docbin.to_disk(tmp / f"{split}.spacy")
@@ -193,6 +195,7 @@ def train_tagger(config: TrainConfig, corpus, corpus_sha: str, log=print) -> dic
                  "letters": len(real), "repeat": int(section.get("real_repeat", section.get("annotated_repeat", 1)))}
         if real else None,
         "metrics": metrics,
+        **_user_manifest(config),
     })
     write_tagger_card(output, manifest.data)
     return metrics
@@ -239,6 +242,7 @@ def write_tagger_card(directory: Path, manifest: dict) -> None:
         "train families only, plus the hand-annotated training letters (repeated); model selection on the dev family.",
         f"- Evaluated on the hand-written gold dev set `{manifest['gold']['path']}` (never trained on).",
         f"- Real letters: {real_line}.",
+        *card_lines(manifest.get("user"), "tagger"),
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in manifest['libraries'].items())}.", "",
         "## Figures", "",
         "Written letters: the hand-written gold dev set. Real letters: cross-validation by letter over the real "
@@ -310,6 +314,17 @@ def _annotated_letters(config: TrainConfig) -> list:
     return read_corpus(config.resolve(value))[0]
 
 
+def _user_sets(config: TrainConfig) -> list:
+    """Users' annotation files named by the config's ``[[user]]`` entries (none by default)."""
+    return load_user_sets(config.raw.get("user", []), config.resolve)
+
+
+def _user_manifest(config: TrainConfig) -> dict:
+    """The manifest's ``user`` entry; no key at all without user files, so that default manifests stay as they were."""
+    sets = _user_sets(config)
+    return {"user": [s.manifest(_relative) for s in sets]} if sets else {}
+
+
 def _real_letters(config: TrainConfig, log=print) -> list:
     """The real pool's gold letters (stand-off gold joined with the PDFs), or none when the PDFs are absent."""
     from . import standoff
@@ -341,6 +356,7 @@ def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> di
     real = examples_from_letters(real_letters)
     # Rationale sentences of the real letters, labelled by the gold evidence they overlap.
     real_sentences = sentence_examples(real_letters)
+    user = reason_examples(_user_sets(config))  # users' annotated items ([[user]]), repeated by their files' weight
     share = float(section.get("sentence_share", 0.0)) if real_sentences else 0.0
     gold_letters, _ = read_corpus(config.gold_path)
     splits["gold_dev"] = examples_from_letters(gold_letters)
@@ -354,7 +370,7 @@ def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> di
     def fit(hand_part, real_part, sentence_part):
         # Hand-written and real items are repeated: a few hundred of them must weigh against
         # thousands of generated ones.
-        examples = splits["train"] + hand_part * weight + real_part * real_weight
+        examples = splits["train"] + hand_part * weight + real_part * real_weight + user
         classifier = create()
         classifier.fit([e.text for e in examples], label_matrix(examples, classifier.labels))
         if share:
@@ -364,7 +380,8 @@ def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> di
 
     labels = create().labels
     log(f"reasons: {len(splits['train'])} generated, {len(hand)} hand-annotated (x{weight}) and {len(real)} real "
-        f"(x{real_weight}) training items; {len(real_sentences)} real rationale sentences (share {share})")
+        f"(x{real_weight}) training items; {len(real_sentences)} real rationale sentences (share {share})"
+        + (f"; {len(user)} user training items (weights applied)" if user else ""))
     metrics: dict = {}
     thresholds = None
     people = hand + real  # items written or annotated by people: thresholds are chosen on these
@@ -428,6 +445,7 @@ def train_reasons(config: TrainConfig, corpus, corpus_sha: str, log=print) -> di
                  "sentences": len(real_sentences), "sentence_share": share} if real_letters else None,
         "gold": {"path": _relative(config.gold_path), "sha256": sha256_of(config.gold_path)},
         "metrics": metrics,
+        **_user_manifest(config),
     })
     write_reasons_card(output, manifest.data)
     return metrics
@@ -474,6 +492,7 @@ def write_reasons_card(directory: Path, manifest: dict) -> None:
         + (f"the real DWC pool ({real_info['letters']} letters, {real_info['items']} upheld items, "
            f"x{real_info['weight']}; stand-off gold `{real_info['gold']}`)." if real_info else
            "no real letters (their PDFs were absent at training time)."),
+        *card_lines(manifest.get("user")),
         f"- Written-letter figures: the hand-written gold dev set `{manifest['gold']['path']}` "
         f"(SHA-256 `{manifest['gold']['sha256'][:16]}...`), never trained on.",
         "- Real-letter figures: cross-validation by letter "
