@@ -182,7 +182,7 @@ def train(
 
     Reproducible: the same config and data give the same models and figures.
     """
-    from .train import run
+    from .training import run
 
     if only not in (None, "tagger", "reasons"):
         raise typer.BadParameter("--only takes 'tagger' or 'reasons'")

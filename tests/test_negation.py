@@ -8,7 +8,7 @@ import pytest
 import spacy
 
 from pipeline.tagger import negation  # noqa: F401  (registers "imr_negation")
-from pipeline.tagger.negation_rules import DEFAULT_RULES, CueRule, dump_rules
+from pipeline.tagger.negation_rules import CueRule, dump_rules, read_rules
 
 NEGEX = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "external" / "negex" / "rsAnnotations-1-120-random.txt"
 
@@ -157,7 +157,6 @@ def test_rules_load_from_json(tmp_path):
     doc = nlp(doc)
     assert [e._.negated for e in doc.ents] == [True, False]
     assert json.loads(path.read_text())[0]["literal"] == "sans"
-    assert len(DEFAULT_RULES) > 100
 
 
 def test_negex_f1(shared_dir):

@@ -11,7 +11,7 @@ import pytest
 from pipeline import artifacts
 from pipeline.scoring import Scorer, load_reasons
 from pipeline.sources import RawText
-from pipeline.train import run
+from pipeline.training import run
 
 from letters_for_tests import LETTERS
 
