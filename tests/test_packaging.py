@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -33,13 +34,27 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _sources(into: Path) -> Path:
+    """What the build reads, copied: building in the checkout would leave (and later reuse) a build/ folder."""
+    into.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, into / name)
+    shutil.copytree(ROOT / "pipeline", into / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "models", into / "models")
+    (into / "data").mkdir()
+    shutil.copy(ROOT / "data" / "taxonomy.json", into / "data" / "taxonomy.json")
+    return into
+
+
 def test_the_wheel_scores_the_examples_from_another_folder(tmp_path):
+    source = _sources(tmp_path / "source")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
-                            str(ROOT)], capture_output=True, text=True)
+                            str(source)], capture_output=True, text=True)
     if built.returncode != 0 and ("No matching distribution" in built.stderr or "Could not find a version" in built.stderr):
         pytest.skip("the build backend (setuptools) cannot be obtained here")
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("imr_reader-*.whl")
+    shutil.rmtree(source)  # nothing of the sources is left to find
     site = tmp_path / "site"
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target",
                                 str(site), str(wheel)], capture_output=True, text=True)

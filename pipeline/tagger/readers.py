@@ -6,8 +6,8 @@ dev.jsonl`` reads letters as ``imr data generate``, ``imr data build-gold`` and 
 training run write them (one ``Letter`` per line; a letter may repeat, which is how
 the training run weighs hand-annotated and real letters). Letters are cut into
 paragraphs: batches of whole letters would be one letter each. Gold spans become
-entities, expanded to token boundaries; ``paragraph_docs`` also counts the spans that
-could not be placed so that the training run can report them.
+entities, expanded to token boundaries (a span that no token boundary can hold is left
+out).
 """
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def read_letters(path: Path) -> Iterator[Letter]:
                 yield Letter.from_json(json.loads(line))
 
 
-def paragraph_docs(letters: Iterable[Letter], nlp: Language, misaligned: list | None = None) -> Iterator[Doc]:
-    """Paragraph docs with gold entities; each span not aligned to tokens is appended to ``misaligned``."""
+def paragraph_docs(letters: Iterable[Letter], nlp: Language) -> Iterator[Doc]:
+    """Paragraph docs with gold entities."""
     for letter in letters:
         spans = sorted((s for s in letter.spans if s.label in LABELS), key=lambda s: s.start)
         for start, end in paragraphs(letter):
@@ -57,10 +57,7 @@ def paragraph_docs(letters: Iterable[Letter], nlp: Language, misaligned: list | 
             ents = []
             for span in (s for s in spans if s.start >= start and s.end <= end):
                 ent = doc.char_span(span.start - start, span.end - start, label=span.label, alignment_mode="expand")
-                if ent is None:
-                    if misaligned is not None:
-                        misaligned.append((letter.id, span.start, span.end))
-                else:
+                if ent is not None:
                     ents.append(ent)
             doc.ents = filter_spans(ents)
             yield doc
