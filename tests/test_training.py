@@ -170,3 +170,16 @@ def test_spacy_train_alone_builds_the_whole_pipeline_from_the_config(tmp_path):
     assert names == str(["imr_sentences", "imr_sections", "tok2vec", "ner", "imr_lexicon", "imr_guidelines",
                          "imr_negation"])
     assert int(terms) > 100
+
+
+def test_manifest_paths_stay_relative_when_the_corpus_is_a_link(tmp_path, monkeypatch):
+    from pipeline.training import config as training_config
+
+    root, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (root / "data").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "gen.jsonl").write_text("")
+    (root / "data" / "gen.jsonl").symlink_to(elsewhere / "gen.jsonl")
+    monkeypatch.setattr(training_config, "PROJECT_ROOT", root)
+    assert training_config.relative(root / "data" / "gen.jsonl") == "data/gen.jsonl"
+    assert training_config.relative(elsewhere / "gen.jsonl") == str(elsewhere / "gen.jsonl")

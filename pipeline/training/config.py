@@ -1,6 +1,7 @@
 """The training run's config (``configs/default.toml``): paths resolved against the project root."""
 from __future__ import annotations
 
+import os
 import random
 import tomllib
 from dataclasses import dataclass
@@ -44,8 +45,12 @@ def seed_everything(seed: int) -> None:
 
 
 def relative(path: Path) -> str:
-    """``path`` relative to the project root when inside it (manifests must not name a machine's folders)."""
+    """``path`` relative to the project root when inside it (manifests must not name a machine's folders).
+
+    Symbolic links are not followed: a corpus linked in from another checkout is still
+    ``data/processed/...`` of this one.
+    """
     try:
-        return str(Path(path).resolve().relative_to(PROJECT_ROOT.resolve()))
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(PROJECT_ROOT)).as_posix()
     except ValueError:
         return str(path)
