@@ -34,6 +34,9 @@ def _template(name: str) -> str:
 
 
 def render_card(manifest: dict) -> str:
+    # As the manifest reads from disk (keys sorted): a card rendered right after training and
+    # one rendered later from the file are the same bytes.
+    manifest = json.loads(json.dumps(manifest, sort_keys=True))
     return _environment().get_template(f"{manifest['name']}_card.md.j2").render(m=manifest)
 
 
