@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from .paths import PROJECT_ROOT
 
 MANIFEST = "manifest.json"
 PINNED_LIBRARIES = ("scikit-learn", "spacy", "numpy", "scipy", "joblib")
@@ -46,6 +49,18 @@ def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
+def code_commit(root: Path | None = None) -> str | None:
+    """The git commit of the project checkout (``git rev-parse HEAD``), or None outside one."""
+    root = Path(root or PROJECT_ROOT).resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel", "HEAD"], capture_output=True,
+                             text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    # An installed package inside some other repository is not a checkout of this project.
+    return top[1] if len(top) == 2 and Path(top[0]).resolve() == root else None
+
+
 @dataclass
 class Manifest:
     directory: Path
@@ -75,7 +90,9 @@ def write_manifest(directory: Path, extra: dict) -> Manifest:
     """Checksum every file under ``directory`` (but the manifest and model card) and record versions."""
     directory = Path(directory)
     files = {name: file_sha256(directory / name) for name in model_files(directory)}
-    data = {"files": files, "libraries": library_versions(), **extra}
+    # The code commit is the caller's to give (the commit a training run started from); else now's.
+    data = {"files": files, "libraries": library_versions(), "code_commit": extra.get("code_commit", code_commit()),
+            **extra}
     (directory / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return Manifest(directory, data)
 

@@ -241,7 +241,7 @@ def train(
 
     Reproducible: the same config and data give the same models and figures.
     """
-    from .train import run
+    from .training import run
 
     results = run(config, only=only.value if only else None, log=lambda m: typer.echo(m, err=True))
     typer.echo(json.dumps(results, indent=2))

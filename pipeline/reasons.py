@@ -6,7 +6,7 @@ model is one scikit-learn ``Pipeline``: word and character n-gram TF-IDF plus th
 rule baseline's cue counts, into a one-vs-rest logistic regression whose
 probabilities are calibrated per label (sigmoid, cross-validated). Per-label
 thresholds come from out-of-fold predictions on hand-annotated letters
-(``pipeline.train``). ``ReasonClassifier.compile`` turns the fitted pipeline into
+(``pipeline.training``). ``ReasonClassifier.compile`` turns the fitted pipeline into
 ``LinearReasons`` (``pipeline.reason_model``), the form ``models/reasons`` holds
 and scoring loads. The rule baseline's scikit-learn faces live here too.
 """

@@ -26,7 +26,7 @@ from pipeline.annotation.user_sets import load_user_sets
 from pipeline.cli import app
 from pipeline.standoff import StandoffRecord, text_hash
 from pipeline.taxonomy import load_taxonomy
-from pipeline.train import run
+from pipeline.training import run
 
 from test_training import CONFIG
 

@@ -8,7 +8,7 @@ import pytest
 import spacy
 
 from pipeline.tagger import negation  # noqa: F401  (registers "imr_negation")
-from pipeline.tagger.negation_rules import CueRule, dump_rules
+from pipeline.tagger.negation_rules import CueRule, dump_rules, read_rules
 
 NEGEX = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "external" / "negex" / "rsAnnotations-1-120-random.txt"
 

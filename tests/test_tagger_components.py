@@ -1,5 +1,7 @@
-"""The rule components of the tagger on a blank pipeline: sentences, sections, lexicon."""
+"""The rule components of the tagger on a blank pipeline: sentences, sections, lexicon, and their saved data."""
 from __future__ import annotations
+
+import json
 
 import spacy
 
@@ -35,7 +37,10 @@ def test_every_sentence_knows_its_section():
 
 
 def test_lexicon_adds_terms_the_ner_missed_but_never_overrides():
+    from pipeline.tagger.lexicon_terms import lexicon_terms
+
     nlp = _nlp("imr_lexicon")
+    nlp.get_pipe("imr_lexicon").initialize(terms=lexicon_terms())  # as training does, from configs/tagger.cfg
     doc = nlp.make_doc("In the absence of radiculopathy and myofascial pain syndrome, with positive straight leg raise.")
     doc = nlp.get_pipe("imr_lexicon")(doc)
     found = {(e.text, e.label_) for e in doc.ents}
@@ -54,3 +59,19 @@ def test_bundled_tagger_tokenizer_is_the_english_default():
 
     saved = (DEFAULT_TAGGER / "tokenizer").read_bytes()
     assert saved == spacy.blank("en").tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_lexicon_and_negation_data_round_trip_through_disk(tmp_path):
+    from pipeline.tagger.lexicon_terms import lexicon_terms
+
+    nlp = _nlp("imr_sentences", "imr_lexicon", "imr_negation")
+    nlp.get_pipe("imr_lexicon").initialize(terms={"CONDITION": ["Sciatica"], "FINDING": ["antalgic gait"]})
+    nlp.to_disk(tmp_path / "tagger")
+    assert json.loads((tmp_path / "tagger" / "imr_lexicon" / "terms.json").read_text()) == {
+        "CONDITION": ["sciatica"], "FINDING": ["antalgic gait"]}
+    loaded = spacy.load(tmp_path / "tagger")
+    doc = loaded("No sciatica. Antalgic gait and low back pain.")
+    # The saved terms, not the full lexicon: "low back pain" is a lexicon term, but not this pipeline's.
+    assert [(e.text, e.label_, e._.negated) for e in doc.ents] == [("sciatica", "CONDITION", True),
+                                                                  ("Antalgic gait", "FINDING", False)]
+    assert "low back pain" in lexicon_terms()["CONDITION"]

@@ -11,7 +11,7 @@ import pytest
 from pipeline import artifacts
 from pipeline.scoring import Scorer, load_reasons
 from pipeline.sources import RawText
-from pipeline.train import run
+from pipeline.training import run
 
 from letters_for_tests import LETTERS
 
@@ -105,3 +105,81 @@ def test_a_tiny_run_with_real_letters_cross_validates_on_them(tmp_path):
     card = (tmp_path / "models" / "reasons" / "MODEL_CARD.md").read_text()
     assert "real letters, cross-validated" in card
     assert load_reasons(tmp_path / "models" / "reasons").sentences is not None
+
+
+def test_the_tiny_tagger_carries_its_component_data_and_reads_its_own_copy(tiny_run):
+    import spacy
+
+    tmp, _, _ = tiny_run
+    tagger = tmp / "models" / "tagger"
+    manifest = artifacts.verify(tagger)
+    assert {"imr_lexicon/terms.json", "imr_negation/rules.json"} <= set(manifest.files)
+    terms = json.loads((tagger / "imr_lexicon" / "terms.json").read_text())
+    assert "radiculopathy" in terms["CONDITION"] and "antalgic gait" in terms["FINDING"]
+    # The saved copy decides, not the package's files: a pipeline whose saved rules lack "no"
+    # no longer negates after "no".
+    copy = tmp / "edited-tagger"
+    import shutil
+
+    shutil.copytree(tagger, copy)
+    rules = json.loads((copy / "imr_negation" / "rules.json").read_text())
+    for group in rules["groups"]:
+        group["literals"] = [literal for literal in group["literals"] if literal != "no"]
+    (copy / "imr_negation" / "rules.json").write_text(json.dumps(rules))
+    text = "There is no radiculopathy."
+
+    def negated(path):
+        doc = spacy.load(path)(text)
+        return [(e.text, e._.negated) for e in doc.ents if e.text == "radiculopathy"]
+
+    assert negated(tagger) == [("radiculopathy", True)]
+    assert negated(copy) == [("radiculopathy", False)]
+
+
+def test_the_tiny_tagger_meta_and_manifest_say_what_and_which_commit(tiny_run):
+    tmp, _, results = tiny_run
+    tagger = tmp / "models" / "tagger"
+    meta = json.loads((tagger / "meta.json").read_text())
+    manifest = artifacts.verify(tagger).data
+    assert meta["name"] == "imr_tagger" and meta["version"] == manifest["version"] != "0.0.0"
+    assert meta["description"] and meta["requirements"] == [f"imr-reader>={manifest['version']}"]
+    gold = results["tagger"]["gold_dev"]
+    assert meta["performance"]["ents_per_type"]["FINDING"]["f"] == gold["spans_exact"]["FINDING"]["f1"]
+    assert meta["pipeline"] == ["imr_sentences", "imr_sections", "tok2vec", "ner", "imr_lexicon", "imr_guidelines",
+                                "imr_negation"]
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode == 0:
+        for name in ("tagger", "reasons"):
+            assert artifacts.verify(tmp / "models" / name).data["code_commit"] == head.stdout.strip()
+
+
+def test_spacy_train_alone_builds_the_whole_pipeline_from_the_config(tmp_path):
+    # No --code: the components, the reader and the lexicon terms come through entry points.
+    letters = ROOT / "data" / "annotated" / "train.jsonl"
+    out = subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "tagger.cfg"),
+                          "--output", str(tmp_path / "out"), "--paths.train", str(letters), "--paths.dev", str(letters),
+                          "--training.max_steps", "4", "--training.eval_frequency", "2", "--corpora.dev.limit", "20"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); print(nlp.pipe_names); "
+            "print(len(nlp.get_pipe('imr_lexicon').terms['CONDITION']))")
+    loaded = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out" / "model-best")], capture_output=True,
+                            text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    names, terms = loaded.stdout.splitlines()
+    assert names == str(["imr_sentences", "imr_sections", "tok2vec", "ner", "imr_lexicon", "imr_guidelines",
+                         "imr_negation"])
+    assert int(terms) > 100
+
+
+def test_manifest_paths_stay_relative_when_the_corpus_is_a_link(tmp_path, monkeypatch):
+    from pipeline.training import config as training_config
+
+    root, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (root / "data").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "gen.jsonl").write_text("")
+    (root / "data" / "gen.jsonl").symlink_to(elsewhere / "gen.jsonl")
+    monkeypatch.setattr(training_config, "PROJECT_ROOT", root)
+    assert training_config.relative(root / "data" / "gen.jsonl") == "data/gen.jsonl"
+    assert training_config.relative(elsewhere / "gen.jsonl") == str(elsewhere / "gen.jsonl")

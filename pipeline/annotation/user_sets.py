@@ -111,17 +111,3 @@ def reason_examples(sets: Sequence[UserSet]) -> list:
 def tagger_letters(sets: Sequence[UserSet]) -> list[Letter]:
     """Letters with answered entities, each repeated by its file's ``tagger_repeat`` (for the tagger)."""
     return [letter for s in sets for letter in s.with_part(ENTITIES) for _ in range(s.tagger_repeat)]
-
-
-def card_lines(recorded: Sequence[dict[str, Any]] | None, model: str = "reasons") -> list[str]:
-    """Model-card bullets naming the users' annotation files a model was trained with (none: no lines)."""
-    lines = []
-    for entry in recorded or []:
-        if model == "reasons":
-            what = (f"{entry['reason_letters']} letters with answered reasons ({entry['upheld_items']} upheld items), "
-                    f"x{entry['weight']}")
-        else:
-            what = f"{entry['entity_letters']} letters with answered entities, x{entry['tagger_repeat']}"
-        lines.append(f"- User annotations (`[[user]]` in the config): `{entry['path']}` (SHA-256 "
-                     f"`{entry['sha256'][:16]}...`): {what}.")
-    return lines

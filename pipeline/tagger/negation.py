@@ -3,7 +3,7 @@
 Why not medspaCy's ConText: importing medspaCy costs ~5 s, over the tagger's start-up
 budget. This module implements the same model on plain spaCy tokens:
 
-- cue phrases (``negation_rules``) are found once per document by n-gram lookup over
+- cue phrases (``resources/negation_rules.json``, read by ``negation_rules``) are found once per document by n-gram lookup over
   lower-cased, non-space tokens, so "negative   for" and "no\\ndocumentation of" match;
   overlapping cues are resolved longest first, and a pseudo-trigger or hedge beats a
   negation cue of the same length ("not ruled out" is a hedge, "no change" says nothing
@@ -22,16 +22,22 @@ budget. This module implements the same model on plain spaCy tokens:
 Work is linear in the length of the document: one pass to find cues, then per sentence
 each entity is checked against that sentence's few cues only.
 
+The rules are data: the component reads the bundled file (or ``rules_path``) when it is
+made and writes them with the pipeline (``imr_negation/rules.json``); a loaded tagger
+judges by its own saved copy, which its manifest checksums.
+
 Use ``NegationEngine.is_negated(text, start, end)`` to judge one target in one sentence
 (the NegEx evaluation does this through the real component path).
 """
 # No "from __future__ import annotations": spaCy resolves the factory signature at runtime.
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import srsly
+from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -43,14 +49,10 @@ from .negation_rules import (
     NEGATED,
     POSSIBLE,
     PSEUDO,
-    LIST_GLUE,
-    PUNCT_TERMINATORS,
-    SOFT_TERMINATORS,
-    SELF_QUALIFIED_LABELS,
-    SELF_QUALIFIED_WORDS,
     TERMINATE,
     CueRule,
-    load_rules,
+    NegationRules,
+    read_rules,
 )
 
 DEFAULT_MAX_SCOPE = 10
@@ -94,7 +96,7 @@ class NegationEngine:
     def __init__(
         self,
         vocab_or_nlp,
-        rules: Sequence[CueRule],
+        rules: NegationRules | Sequence[CueRule],
         max_scope: int = DEFAULT_MAX_SCOPE,
         labels: Iterable[str] | None = None,
         list_aware: bool = True,
@@ -108,7 +110,10 @@ class NegationEngine:
         # Only these labels are judged (None: all). Other entities still count as text
         # that hides the cues inside them.
         self.labels = frozenset(labels) if labels is not None else None
-        self.rules = list(rules)
+        if not isinstance(rules, NegationRules):  # cue rules alone: with the bundled word sets
+            rules = NegationRules.from_json([asdict(rule) for rule in rules])
+        self.rule_set = rules
+        self.rules = list(rules.cues)
         # Rules are tokenised with the same tokenizer as the text, so "w/o", "n't" and
         # hyphens split the same way on both sides.
         self._table: dict[tuple[str, ...], CueRule] = {}
@@ -151,12 +156,12 @@ class NegationEngine:
         n = len(idx)
         stops = sorted(
             {pos[c.start] for c in cues if c.rule.category == TERMINATE}
-            | {k for k, key in enumerate(keys) if key in PUNCT_TERMINATORS}
+            | {k for k, key in enumerate(keys) if key in self.rule_set.punct_terminators}
         )
         # A colon starts a new field ("Measurements not obtainable *** DIAGNOSIS: chest
         # pain"), except right after the cue ("Negative for: ...", "Allergies: none").
-        colons = [k for k, key in enumerate(keys) if key in SOFT_TERMINATORS]
-        glue = LIST_GLUE if self.list_aware else frozenset()
+        colons = [k for k, key in enumerate(keys) if key in self.rule_set.soft_terminators]
+        glue = self.rule_set.list_glue if self.list_aware else frozenset()
         out: list[Scope] = []
         for cue in cues:
             if cue.rule.category != NEGATED:
@@ -224,8 +229,8 @@ class NegationEngine:
         for sp in spans:
             if self.labels is not None and sp.label_ not in self.labels:
                 continue
-            if sp.label_ in SELF_QUALIFIED_LABELS and any(
-                _key(t.text) in SELF_QUALIFIED_WORDS for t in sp
+            if sp.label_ in self.rule_set.self_qualified_labels and any(
+                _key(t.text) in self.rule_set.self_qualified_words for t in sp
             ):
                 result.append((sp, False))
                 continue
@@ -280,14 +285,30 @@ class NegationComponent:
     ):
         self.name = name
         self.span_key = span_key
-        rules = load_rules(Path(rules_path) if rules_path else None)
-        self.engine = NegationEngine(nlp, rules, max_scope, labels)
+        self.nlp = nlp
+        self.max_scope = max_scope
+        self.labels = labels
+        self.engine = NegationEngine(nlp, read_rules(Path(rules_path) if rules_path else None), max_scope, labels)
 
     def __call__(self, doc: Doc) -> Doc:
         self.engine.apply(doc, doc.ents)
         if self.span_key and self.span_key in doc.spans:
             self.engine.apply(doc, doc.spans[self.span_key])
         return doc
+
+    # The rules travel with the pipeline, as an EntityRuler's patterns do.
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = util.ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / RULES_FILE, self.engine.rule_set.to_json())
+
+    def from_disk(self, path, *, exclude=tuple()) -> "NegationComponent":
+        rules = NegationRules.from_json(srsly.read_json(util.ensure_path(path) / RULES_FILE))
+        self.engine = NegationEngine(self.nlp, rules, self.max_scope, self.labels)
+        return self
+
+
+RULES_FILE = "rules.json"
 
 
 # Guideline names are never "absent" (taxonomy section 5 negates conditions and

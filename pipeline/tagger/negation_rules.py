@@ -1,4 +1,4 @@
-"""Cue rules for the ``imr_negation`` component, kept as data.
+"""Cue rules for the ``imr_negation`` component, kept as data (``resources/negation_rules.json``).
 
 Each rule is a literal phrase (matched token by token, case-insensitively, across any
 run of whitespace), a category and a direction:
@@ -12,21 +12,32 @@ run of whitespace), a category and a direction:
   ("no change", "not only", "gram negative", "not recommended for"). Matching them
   consumes their tokens, so the negation word inside them never fires.
 - ``TERMINATE``: words that end a cue's scope ("but", "however", "which", "secondary to").
-  Sentence-final punctuation and semicolons end scope too (see ``PUNCT_TERMINATORS``).
 
-The list was written for this project from the general vocabulary of clinical negation
-(the cue words NegEx/ConText made well known) plus the language of IMR reviewers. It is
-not a copy of any other project's rule file. ``skip_labels`` names entity labels a cue
-does not apply to: a named test that "was negative" is, per taxonomy section 5, the
-documented FINDING and not an absent one.
+The same file holds the word sets the scope rules use: punctuation that always ends a
+scope (a sentence end inside text we could not split, and a semicolon, which in clinical
+text separates findings: "no effusion; crepitus"), the colon that starts a new field,
+list glue (commas and coordinators do not use up scope: "denies palpitations, shortness
+of breath, chest pain, headache, or lightheadedness" is one list under one cue) and the
+words by which a FINDING states its own result ("normal strength", "ligaments stable",
+"negative Lachman": the documented result, taxonomy section 5, so a cue outside it does
+not reach it).
 
-A JSON file with a list of objects of the same fields can replace this list (factory
-setting ``rules_path``).
+The rules were written for this project from the general vocabulary of clinical negation
+(the cue words NegEx/ConText made well known) plus the language of IMR reviewers; they
+are not a copy of any other project's rule file. The file groups rules that share a
+category, direction and ``skip_labels`` with a note saying why they are there. As
+medspaCy's ConText does, the component reads its rules at construction (the bundled
+file, or ``rules_path``) and writes them with the pipeline, so a saved tagger reads its
+own copy and its manifest's checksum covers them.
+
+A JSON list of rule objects (``CueRule`` fields) is read too: those cues with the bundled
+word sets.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 
 NEGATED = "NEGATED"
@@ -41,24 +52,7 @@ BIDIRECTIONAL = "BIDIRECTIONAL"
 NONE = "NONE"
 DIRECTIONS = (FORWARD, BACKWARD, BIDIRECTIONAL, NONE)
 
-# Tokens that always end a scope: a sentence end inside text we could not split, and a
-# semicolon, which in clinical text separates findings ("no effusion; crepitus").
-PUNCT_TERMINATORS = frozenset({".", "?", "!", ";"})
-SOFT_TERMINATORS = frozenset({":"})
-
-# Commas and coordinators do not use up scope: "denies palpitations, shortness of breath,
-# chest pain, headache, or lightheadedness" is one list under one cue.
-LIST_GLUE = frozenset({",", "or", "and", "nor", "/"})
-
-# A FINDING whose own text states its result ("normal strength", "ligaments stable",
-# "negative Lachman", "joint spaces preserved", "consistent UDS") is the documented
-# result (taxonomy section 5), so a negation cue outside it does not reach it: in
-# "no effusion, ROM 0-125, ligaments stable" the "no" is about the effusion only.
-SELF_QUALIFIED_WORDS = frozenset(
-    {"normal", "normally", "intact", "stable", "negative", "preserved", "consistent",
-     "unremarkable", "symmetric", "symmetrical", "healed", "5/5"}
-)
-SELF_QUALIFIED_LABELS = frozenset({"FINDING"})
+BUNDLED_RULES = "negation_rules.json"
 
 
 @dataclass(frozen=True)
@@ -79,361 +73,51 @@ class CueRule:
         object.__setattr__(self, "skip_labels", tuple(self.skip_labels))
 
 
-def _rules(category: str, direction: str, literals: str, **kw) -> list[CueRule]:
-    """Rules from a block of literals, one a line (blank lines ignored)."""
-    return [
-        CueRule(line.strip(), category, direction, **kw)
-        for line in literals.splitlines()
-        if line.strip()
-    ]
+@dataclass(frozen=True)
+class NegationRules:
+    """Everything the negation component decides by: cue rules and the scope word sets."""
+
+    cues: tuple[CueRule, ...]
+    punct_terminators: frozenset[str]
+    soft_terminators: frozenset[str]
+    list_glue: frozenset[str]
+    self_qualified_words: frozenset[str]
+    self_qualified_labels: frozenset[str]
+    raw: dict = field(compare=False, repr=False)  # the file's own form, written back unchanged
+
+    @classmethod
+    def from_json(cls, data: dict | list) -> "NegationRules":
+        if isinstance(data, list):  # a bare list of cues: with the bundled word sets
+            bundled = _bundled_raw()
+            data = {key: value for key, value in bundled.items() if key != "groups"} | {"rules": data}
+        cues = [CueRule(literal, g["category"], g.get("direction", NONE),
+                        g.get("max_scope"), tuple(g.get("skip_labels", ())))
+                for g in data.get("groups", []) for literal in g["literals"]]
+        cues += [CueRule(**row) for row in data.get("rules", [])]
+        return cls(tuple(cues), frozenset(data["punct_terminators"]), frozenset(data["soft_terminators"]),
+                   frozenset(data["list_glue"]), frozenset(data["self_qualified_words"]),
+                   frozenset(data["self_qualified_labels"]), data)
+
+    def to_json(self) -> dict:
+        return self.raw
 
 
-# --- negation, forward ------------------------------------------------------------
-# The single words carry most of the load; the longer phrases are listed because they
-# must win over pseudo-triggers that share their first words ("no evidence of" negates,
-# "no evidence that" is a statement about the literature) and because they document the
-# reviewer language the component is meant to read.
-_FORWARD_NEG = """
-no
-not
-without
-w/o
-nor
-neither
-never
-denies
-denied
-deny
-denying
-denies any
-denied any
-negative for
-is negative for
-was negative for
-are negative for
-were negative for
-been negative for
--ve for
-free of
-nothing
-absence of
-in the absence of
-lack of
-lack
-lacks
-lacked
-lacking
-rather than
-instead of
-ruled out
-rules out
-rule him out
-rule her out
-no evidence of
-no evidence for
-no evidence to suggest
-no sign of
-no signs of
-no symptoms of
-no suggestion of
-no findings of
-no finding of
-no history of
-no complaints of
-no indication of
-there is no indication of
-no objective
-no documentation of
-no documented
-there is no documentation
-there is no documentation of
-no record of
-no mention of
-without evidence of
-without any evidence of
-without signs of
-without sign of
-without any
-not demonstrate
-does not demonstrate
-did not demonstrate
-fails to show
-failed to show
-fails to reveal
-failed to reveal
-fails to demonstrate
-failed to demonstrate
-fails to document
-failed to document
-does not document
-do not document
-did not document
-does not describe
-do not describe
-did not describe
-does not show
-do not show
-did not show
-does not have
-did not have
-not have
-never had
-never developed
-none of
-unremarkable for
-resolution of
-"""
-
-# --- negation, backward -----------------------------------------------------------
-# "Complications: none" answers a heading, so a bare "none" looks back ("none of"
-# looks forward, above).
-# "X is not documented": the copula sits between the entity and the cue and counts as
-# one token of scope, so "not documented" covers "is/was/were/has been not documented".
-_BACKWARD_NEG = """
-not documented
-not described
-not reported
-not recorded
-not noted
-not found
-not seen
-not identified
-not visualized
-not appreciated
-not detected
-not observed
-not elicited
-not evident
-not present
-not demonstrated
-not shown
-not established
-not been established
-has not been established
-have not been established
-not confirmed
-not palpable
-is ruled out
-are ruled out
-was ruled out
-were ruled out
-been ruled out
-is absent
-are absent
-was absent
-were absent
-absent
-has resolved
-have resolved
-resolved
-none
-free
-"""
-
-# A test result word after a copula ("blood cultures were negative") says the condition
-# tested for is absent; for a FINDING it is the documented result itself (taxonomy 5).
-_BACKWARD_RESULT = """
-is negative
-was negative
-are negative
-were negative
-negative
-"""
-
-# No copula + "not" in both directions ("X is not ..."): measured, it cost precision on
-# both test sets ("is not unreasonable", "is not a first-line treatment and is only
-# approved for X"); "not" forward and the "not <participle>" cues above cover its uses.
-_BIDIRECTIONAL_NEG = """
-"""
-
-# --- hedges -------------------------------------------------------------------------
-_POSSIBLE = """
-possible
-possibly
-probable
-probably
-may
-might
-could
-questionable
-question of
-suspected
-suspicious for
-suspicion for
-concern for
-concerning for
-rule out
-r/o
-versus
-vs
-cannot exclude
-can not exclude
-cannot be excluded
-can not be excluded
-not excluded
-not be excluded
-cannot rule out
-can not rule out
-not ruled out
-not be ruled out
-not been ruled out
-not rule out
-not certain
-not sure
-not clear
-not clear if
-not clear whether
-whether or not
-"""
-
-# --- pseudo-triggers ----------------------------------------------------------------
-# Phrases with a negation word that report no change, a comparison, or (in IMR letters)
-# a statement about the request or the guideline rather than about the patient:
-# "not recommended for chronic low back pain" does not say the pain is absent.
-_PSEUDO = """
-no increase
-no increased
-no change
-no changes
-no significant change
-no interval change
-no significant interval change
-no definite change
-no suspicious change
-no more than
-no less than
-no later than
-no sooner than
-no longer than
-no matter
-no doubt
-no good evidence
-no evidence that
-no quality evidence
-no high-quality evidence
-not be recommended
-not usually
-not generally
-not unreasonable
-not uncommon
-not unusual
-no reduction
-no decrease
-no improvement
-no relief
-no better
-no worse
-without difficulty
-without relief
-without improvement
-without lasting improvement
-without benefit
-without success
-without change
-not only
-not just
-not necessarily
-not extend
-not cause
-not drain
-not changed
-not improved
-not responded
-not tolerate
-not tolerated
-not working
-not work
-not worked
-not recommended
-not recommend
-not routinely
-not indicated
-not supported
-not medically necessary
-not necessary
-not required
-not certified
-not approved
-not authorized
-not been shown
-not effective
-not reliable
-not among
-not addressed
-not address
-not a candidate
-gram negative
-gram - negative
-is denied
-was denied
-were denied
-are denied
-been denied
-denied by
-"""
-
-# --- terminators --------------------------------------------------------------------
-_TERMINATE = """
-but
-however
-although
-though
-nevertheless
-nonetheless
-still
-whereas
-except
-except for
-apart from
-aside from
-other than
-which
-who
-because
-since
-unless
-secondary to
-due to
-as the cause of
-as the source of
-as the etiology of
-as the reason for
-cause of
-cause for
-causes of
-etiology of
-etiology for
-source of
-source for
-origin of
-reason for
-presents
-presenting
-presented with
-complains of
-complaining of
-"""
+def _bundled_raw() -> dict:
+    return json.loads(resources.files(__package__).joinpath("resources", BUNDLED_RULES).read_text(encoding="utf-8"))
 
 
-DEFAULT_RULES: list[CueRule] = [
-    *_rules(NEGATED, FORWARD, _FORWARD_NEG),
-    *_rules(NEGATED, BACKWARD, _BACKWARD_NEG),
-    *_rules(NEGATED, BACKWARD, _BACKWARD_RESULT, skip_labels=("FINDING",)),
-    *_rules(NEGATED, BIDIRECTIONAL, _BIDIRECTIONAL_NEG),
-    *_rules(POSSIBLE, NONE, _POSSIBLE),
-    *_rules(PSEUDO, NONE, _PSEUDO),
-    *_rules(TERMINATE, NONE, _TERMINATE),
-]
+def read_rules(path: str | Path | None = None) -> NegationRules:
+    """The bundled rules, or those of a rules file (the bundled format, or a list of CueRule fields)."""
+    if path is None:
+        return NegationRules.from_json(_bundled_raw())
+    return NegationRules.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def load_rules(path: str | Path | None = None) -> list[CueRule]:
-    """The bundled rules, or the rules in a JSON file (a list of CueRule fields)."""
-    if path is None:
-        return list(DEFAULT_RULES)
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [CueRule(**row) for row in data]
+    """The cue rules alone, bundled or from ``path``."""
+    return list(read_rules(path).cues)
 
 
 def dump_rules(rules: list[CueRule], path: str | Path) -> None:
-    """Write rules as JSON, the format ``load_rules`` reads."""
+    """Write cue rules as a JSON list, a format ``read_rules`` reads (with the bundled word sets)."""
     Path(path).write_text(json.dumps([asdict(r) for r in rules], indent=1), encoding="utf-8")
