@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from .letters import Letter, internal_error
-from .output import Resumed
+from .output.writers import Resumed
 from .reader import LetterReader
-from .sources import DUPLICATE_ID_WARNING, RawText, iter_raw
+from .reader.sources import DUPLICATE_ID_WARNING, RawText, iter_raw
 
 
 @dataclass

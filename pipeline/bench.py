@@ -201,7 +201,7 @@ def run_pdf(folder: Path, n: int = 1000, workers: int | None = None, log=print) 
     """
     import spacy
 
-    from .sources import iter_paths, read_pdf
+    from .reader.sources import iter_paths, read_pdf
 
     workers = workers or os.cpu_count() or 1
     pdfs = sorted(p for p in iter_paths([folder]) if p.suffix.lower() == ".pdf")

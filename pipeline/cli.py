@@ -68,8 +68,8 @@ def _run(inputs: List[str], out: Optional[Path], fmt: Optional[OutputFormat], re
     write them one by one, report, and exit 0, 1 (some input in the output failed) or 2."""
     from .artifacts import ArtifactError
     from .batch import counted, pending_raws
-    from .output import Output
-    from .output_guard import OutputError, count_inputs
+    from .output.writers import Output
+    from .output.guard import OutputError, count_inputs
 
     try:
         output = Output.open(out, fmt.value if fmt else None, inputs, resume=resume, force=force, part_letters=part_size)
@@ -180,14 +180,14 @@ def evaluate(
     With several gold files (say `data/gold/dev.jsonl` and the real pool from `imr data
     real-gold`), each is scored on its own and shown as its own column.
     """
-    from .evaluation import evaluate as compute, format_columns, format_table, read_jsonl
+    from .evaluation.metrics import evaluate as compute, format_columns, format_table, read_jsonl
 
     sets = {path.stem: read_jsonl(path) for path in gold}
     if predictions is not None:
         pred = read_jsonl(predictions)
     elif model:
         from .scoring import score_stream
-        from .sources import RawText
+        from .reader.sources import RawText
 
         _warn_if_trained_on(sets)
         raws = (RawText(id=i, text=r["text"]) for records in sets.values() for i, r in records.items())
@@ -212,7 +212,7 @@ def evaluate(
 
 def _warn_if_trained_on(sets: dict[str, dict]) -> None:
     """Say so when the default models were trained on some of these letters (the real pool)."""
-    from . import standoff
+    from .corpus import standoff
 
     if not standoff.POOL_GOLD.exists():
         return
@@ -253,7 +253,7 @@ def label(
     out: Path = typer.Option(..., "--out", "-o", help="Output JSONL with rule-baseline reasons."),
 ) -> None:
     """Weak supervision: label upheld items with the rule baseline's labeling functions."""
-    from .rules import weak_labels
+    from .reasons.rules import weak_labels
 
     _read_and_write(inputs, out, weak_labels)
 
@@ -286,9 +286,9 @@ def show(
     """Render a letter's entities with displaCy (negated ones marked) into an HTML file."""
     from spacy import displacy
 
-    from .highlight import displacy_colors
+    from .reporting.highlight import displacy_colors
     from .scoring import DEFAULT_TAGGER, load_tagger
-    from .sources import read_file
+    from .reader.sources import read_file
 
     raw = next(read_file(letter))
     if raw.error:
@@ -309,9 +309,9 @@ def negex(
                                           help="NegEx annotations file (default: the shared copy)."),
 ) -> None:
     """Run the negation component over the public NegEx test set and print P/R/F1 and accuracy."""
-    from .tagger import negex_eval
+    from .evaluation import negex as negex_module
 
-    raise typer.Exit(negex_eval.main([str(path)] if path else []))
+    raise typer.Exit(negex_module.main([str(path)] if path else []))
 
 
 @app.command()
@@ -327,7 +327,7 @@ def report(
     seed: int = typer.Option(13, "--seed", help="Seed of the letter sample of a large run."),
 ) -> None:
     """A single self-contained HTML report: totals, charts, per-letter views with entities and evidence."""
-    from .report import report_command
+    from .reporting.report import report_command
 
     report_command(predictions, gold, out, max_letters=max_letters, seed=seed)
 
@@ -363,7 +363,7 @@ def data_generate(
     out: Path = typer.Option(..., "--out", "-o", help="Output JSONL file."),
 ) -> None:
     """Generate training letters with labels true by construction (all layouts, template families)."""
-    from .corpora import sha256_of
+    from .corpus.files import sha256_of
     from .corpus import generate_letters
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -384,7 +384,7 @@ def data_check(files: List[Path] = typer.Argument(..., exists=True, dir_okay=Fal
     not be read) are well-formed output and are counted apart. Exit status 1 when any
     record is bad.
     """
-    from .corpora import corpus_stats, read_corpus
+    from .corpus.files import corpus_stats, read_corpus
 
     failed = False
     for path in files:
@@ -404,7 +404,7 @@ def data_check(files: List[Path] = typer.Argument(..., exists=True, dir_okay=Fal
 @data_app.command("stats")
 def data_stats() -> None:
     """Describe the project's corpora: the gold dev set and any generated corpora in data/processed."""
-    from .corpora import corpus_stats, read_corpus
+    from .corpus.files import corpus_stats, read_corpus
     from .paths import DATA_DIR
 
     files = [DATA_DIR / "gold" / "dev.jsonl", DATA_DIR / "annotated" / "train.jsonl",
@@ -423,7 +423,7 @@ def data_build_gold(
     which: List[str] = typer.Argument(None, help="Sets to compile: dev, train (default: both)."),
 ) -> None:
     """Compile hand-annotated sources: data/gold/letters -> data/gold/dev.jsonl, data/annotated/letters -> train.jsonl."""
-    from .gold import SETS, MarkupError, build_gold
+    from .corpus.gold import SETS, MarkupError, build_gold
 
     for name in which or list(SETS):
         if name not in SETS:
@@ -470,7 +470,7 @@ def data_real_gold(
     pdfs: Optional[Path] = REAL_LETTERS_OPTION,
 ) -> None:
     """Join the stand-off gold of real letters (data/gold/real/) with the PDFs' text into gold JSONL for `imr evaluate`."""
-    from . import standoff
+    from .corpus import standoff
 
     sets = {RealSet.pool: standoff.POOL_GOLD, RealSet.first: standoff.FIRST_GOLD, RealSet.second: standoff.SECOND_GOLD}
     letters = list(standoff.joined(standoff.load(sets[which]), _real_letters_dir(pdfs), spans_only=spans_only))
@@ -490,8 +490,8 @@ def data_agreement(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON."),
 ) -> None:
     """Agreement of the two blind annotations of the double-annotated real letters, before adjudication."""
-    from . import standoff
-    from .evaluation import evaluate, format_table
+    from .corpus import standoff
+    from .evaluation.metrics import evaluate, format_table
 
     folder = _real_letters_dir(pdfs)
     first = {l.id: l.to_json() for l in standoff.joined(standoff.load(standoff.FIRST_GOLD), folder)}
@@ -574,9 +574,9 @@ def annotate_import(
     changed texts, rejected and unanswered parts are listed, and that letter held back.
     Exit status 1 when anything was held back.
     """
-    from . import standoff
+    from .corpus import standoff
     from .annotation.imports import import_answers
-    from .corpora import corpus_stats
+    from .corpus.files import corpus_stats
 
     try:
         result = import_answers(file, tool, tasks)

@@ -25,8 +25,8 @@ from .artifacts import ArtifactError
 from .letters import EntitySpan, Letter, internal_error
 from .paths import MODELS_DIR
 from .reader import LetterReader
-from .reason_model import LinearReasons
-from .sources import RawText
+from .reasons.compiled import LinearReasons
+from .reader.sources import RawText
 
 DEFAULT_TAGGER = MODELS_DIR / "tagger"
 DEFAULT_REASONS = MODELS_DIR / "reasons"

@@ -24,7 +24,7 @@ from pipeline.annotation.select import closeness, item_uncertainty, select_lette
 from pipeline.annotation.tasks import ItemRef, ItemTask, LetterTask
 from pipeline.annotation.user_sets import load_user_sets
 from pipeline.cli import app
-from pipeline.standoff import StandoffRecord, text_hash
+from pipeline.corpus.standoff import StandoffRecord, text_hash
 from pipeline.taxonomy import load_taxonomy
 from pipeline.training import run
 
@@ -457,8 +457,8 @@ def test_the_committed_curve_covers_both_strategies_at_every_k():
 # Real letters: the loop on a few pool PDFs, answered with the pool's gold -------------------------------
 
 def test_real_letters_round_trip_to_the_pool_gold_as_standoff(shared_dir, tmp_path):
-    from pipeline import standoff
-    from pipeline.evaluation import match_items
+    from pipeline.corpus import standoff
+    from pipeline.evaluation.metrics import match_items
 
     pool = {r.id: r for r in standoff.load()}
     pdfs = shared_dir / "data" / "real-letters"

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.corpora import CorpusError, corpus_stats, letters_from_dataset, load_corpus, read_corpus
+from pipeline.corpus.files import CorpusError, corpus_stats, letters_from_dataset, load_corpus, read_corpus
 from pipeline.corpus import generate_letters
-from pipeline.evaluation import evaluate, read_jsonl
-from pipeline.gold import build_gold, gold_record
+from pipeline.evaluation.metrics import evaluate, read_jsonl
+from pipeline.corpus.gold import build_gold, gold_record
 from pipeline.paths import GOLD_DIR
 from pipeline.reader import read_text
 from pipeline.taxonomy import load_taxonomy

@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 
 from pipeline.corpus import FAMILIES, family_split, generate_letters
-from pipeline.corpus import lexicon, phrasing
+from pipeline.corpus import phrasing
+from pipeline.corpus import vocabulary as lexicon
 from pipeline.corpus.builder import TextBuilder
 from pipeline.corpus.noise import apply_noise
 from pipeline.taxonomy import load_taxonomy

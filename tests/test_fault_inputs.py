@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from pipeline.batch import parse_inputs
 from pipeline.cli import app
-from pipeline.sources import MAX_LINE_BYTES, iter_raw
+from pipeline.reader.sources import MAX_LINE_BYTES, iter_raw
 
 from letters_for_tests import LETTERS
 
@@ -266,7 +266,7 @@ def test_a_folder_that_cannot_be_listed_gets_a_record(tmp_path, monkeypatch):
 
 
 def test_reading_back_a_file_with_a_repeated_id_says_so(tmp_path, capsys):
-    from pipeline.evaluation import read_jsonl
+    from pipeline.evaluation.metrics import read_jsonl
 
     path = tmp_path / "old-run.jsonl"  # say, the output of a run before ids were unique
     path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in (("a", "1"), ("b", "2"), ("a", "3"))))

@@ -162,7 +162,7 @@ def test_rules_load_from_json(tmp_path):
 def test_negex_f1(shared_dir):
     if not NEGEX.is_file():
         pytest.skip("NegEx test set not present in ../shared")
-    from pipeline.tagger.negex_eval import evaluate
+    from pipeline.evaluation.negex import evaluate
 
     res = evaluate(NEGEX)
     assert res["rows"] == 2376

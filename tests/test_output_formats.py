@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.corpus import generate_letters
 from pipeline.letters import Letter
-from pipeline.output_tables import csv_columns, reason_ids
+from pipeline.output.schema import csv_columns, reason_ids
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -221,7 +221,7 @@ def test_csv_resume_after_a_torn_write(inputs, whole, tmp_path, where):
 
 def test_parquet_resume_after_an_interrupted_commit(inputs, whole, tmp_path):
     """Parts committed, then a kill between writing a part's items and its letters file."""
-    from pipeline.output import PartsWriter
+    from pipeline.output.writers import PartsWriter
 
     letters = [Letter.from_json(r) for r in _records(whole["jsonl"])]
     out = tmp_path / "cut.parquet"

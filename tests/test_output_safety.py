@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.output_guard import OutputLock
+from pipeline.output.guard import OutputLock
 
 from letters_for_tests import LETTERS
 

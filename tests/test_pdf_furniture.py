@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.reader import read_letter
-from pipeline.sources import read_pdf
+from pipeline.reader.sources import read_pdf
 
 from letters_for_tests import LETTERS
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation import evaluate
+from pipeline.evaluation.metrics import evaluate
 from pipeline.letters import Letter
 from pipeline.scoring import DEFAULT_REASONS, DEFAULT_TAGGER, score_stream
-from pipeline.sources import RawText, iter_raw
+from pipeline.reader.sources import RawText, iter_raw
 from pipeline.validate import check_letter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def pool_scored(request) -> list[Letter]:
 
 
 def test_real_pool_scored_output_is_complete_and_valid(pool_scored):
-    from pipeline import standoff
+    from pipeline.corpus import standoff
 
     gold = {record.id: record for record in standoff.load(standoff.POOL_GOLD)}
     assert [letter.id for letter in pool_scored if letter.error] == []

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.reader import read_text
-from pipeline.textview import clean
+from pipeline.reader.textview import clean
 
 from letters_for_tests import EXPECTED, LETTERS, add_pdf_noise
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.decisions import conclusions
-from pipeline.evaluation import match_items
-from pipeline.gold import parse_source
+from pipeline.reader.decisions import conclusions
+from pipeline.evaluation.metrics import match_items
+from pipeline.corpus.gold import parse_source
 from pipeline.reader import read_text
-from pipeline.textview import clean
+from pipeline.reader.textview import clean
 
 from guards import fails_if_it_hangs
 from letters_for_tests import LETTERS

@@ -9,9 +9,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import standoff
+from pipeline.corpus import standoff
 from pipeline.cli import app
-from pipeline.evaluation import evaluate, match_items
+from pipeline.evaluation.metrics import evaluate, match_items
 
 from conftest import SHARED
 

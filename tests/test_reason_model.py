@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-from pipeline.corpora import read_corpus
+from pipeline.corpus.files import read_corpus
 from pipeline.paths import PROJECT_ROOT
-from pipeline.reason_model import LinearReasons, char_wb_ngrams, word_ngrams
-from pipeline.reasons import ReasonClassifier, examples_from_letters, label_matrix
-from pipeline.rules import sentences
+from pipeline.reasons.compiled import LinearReasons, char_wb_ngrams, word_ngrams
+from pipeline.reasons.classifier import ReasonClassifier, examples_from_letters, label_matrix
+from pipeline.reasons.rules import sentences
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,8 @@ def fitted() -> tuple[ReasonClassifier, list[str]]:
     classifier.fit([e.text for e in examples], label_matrix(examples, classifier.labels))
     # The evidence-sentence model blended in, trained here on each rationale sentence that
     # the rule baseline finds a cue in, labelled with its item's reasons.
-    from pipeline.reasons import SentenceExample
-    from pipeline.rules import rule_hits
+    from pipeline.reasons.classifier import SentenceExample
+    from pipeline.reasons.rules import rule_hits
 
     stated = [SentenceExample(e.letter_id, e.text[h.start:h.end], e.reasons) for e in examples for h in rule_hits(e.text)]
     classifier.fit_sentences(stated, share=0.3, max_features=2000)
@@ -84,7 +84,7 @@ def test_compile_refuses_settings_it_cannot_reproduce(fitted):
 
 
 def test_scoring_imports_no_scikit_learn():
-    code = ("import sys; from pipeline.scoring import Scorer; from pipeline.sources import RawText; "
+    code = ("import sys; from pipeline.scoring import Scorer; from pipeline.reader.sources import RawText; "
             "s = Scorer.load(); list(s.score([RawText(id='x', text=open(sys.argv[1]).read())])); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'joblib')))")
     letter = next((PROJECT_ROOT / "data" / "examples").glob("*.txt"))

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analysis import (generated_records, reason_errors, service_categories, service_category, totals,
+from pipeline.reporting.analysis import (generated_records, reason_errors, service_categories, service_category, totals,
                                write_jsonl)
-from pipeline.evaluation import read_jsonl
-from pipeline.highlight import entity_colors, highlight_css, highlight_html
+from pipeline.evaluation.metrics import read_jsonl
+from pipeline.reporting.highlight import entity_colors, highlight_css, highlight_html
 from pipeline.paths import GOLD_DIR, PROJECT_ROOT
-from pipeline.report import build_report, report_command, write_report
+from pipeline.reporting.report import build_report, report_command, write_report
 
 GOLD = GOLD_DIR / "dev.jsonl"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -37,7 +37,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 def scored_dev(tmp_path_factory) -> Path:
     """The gold dev letters' texts scored with the bundled models."""
     from pipeline.scoring import Scorer
-    from pipeline.sources import RawText
+    from pipeline.reader.sources import RawText
 
     gold = read_jsonl(GOLD)
     scorer = Scorer.load()
@@ -237,7 +237,7 @@ def test_generated_run_of_1000_letters_renders(tmp_path):
     started = time.perf_counter()
     records = generated_records(1000, seed=99)
     if os.environ.get("IMR_REPORT_SCORE") == "1":
-        from pipeline.analysis import score_records
+        from pipeline.reporting.analysis import score_records
 
         records = score_records(records)
     predictions = write_jsonl(records, tmp_path / "run.jsonl")
@@ -401,16 +401,25 @@ def test_entity_colours_come_from_one_file(dev_report):
         assert colors[label] in highlight_css() and page.count(colors[label]) == 1  # one CSS rule each
 
 
-def test_presentation_files_ship_with_the_package():
-    """Every template, static file and data table of the package is in the package data, so a
-    wheel (not only a checkout) can write the report."""
-    globs = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "package-data"]["pipeline"]
-    package = PROJECT_ROOT / "pipeline"
-    files = [f.relative_to(package).as_posix() for folder in ("templates", "static", "resources")
-             for f in (package / folder).iterdir() if f.is_file()]
-    assert len(files) >= 6
-    assert [f for f in files if not any(fnmatch(f, g) for g in globs)] == []
+def test_every_data_file_of_the_package_ships_with_it():
+    """Every template, static file and data table under pipeline/ is in its package's package
+    data, so a wheel (not only a checkout) can write the report, read letters and train."""
+    package_data = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]
+    root = PROJECT_ROOT / "pipeline"
+    missing = []
+    data_files = [f for f in root.rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")
+                  and "__pycache__" not in f.parts]
+    for path in data_files:
+        owner = path.parent
+        while not (owner / "__init__.py").exists():
+            owner = owner.parent
+        name = ".".join(owner.relative_to(PROJECT_ROOT).parts)
+        relative = path.relative_to(owner).as_posix()
+        if not any(fnmatch(relative, glob) for glob in package_data.get(name, [])):
+            missing.append(f"{name}: {relative}")
+    assert len(data_files) >= 10
+    assert missing == []
 
 
 def test_each_letter_shows_its_case_header(tmp_path):

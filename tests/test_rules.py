@@ -1,9 +1,9 @@
-"""The rule baseline's labeling functions (pipeline/rules.py), sentence by sentence."""
+"""The rule baseline's labeling functions (pipeline/reasons/rules.py), sentence by sentence."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.rules import NEEDS_LACK, cue_matrix, rule_hits, sentence_reasons, sentences
+from pipeline.reasons.rules import NEEDS_LACK, cue_matrix, rule_hits, sentence_reasons, sentences
 from pipeline.taxonomy import load_taxonomy
 
 # One sentence of a reviewer's rationale per reason, as real letters put it.
@@ -74,7 +74,7 @@ def test_cue_matrix_counts_sentences_per_reason():
 
 def test_weak_labels_give_upheld_items_reasons_with_evidence_in_letter_offsets():
     from pipeline.reader import read_text
-    from pipeline.rules import weak_labels
+    from pipeline.reasons.rules import weak_labels
 
     from letters_for_tests import LETTERS
 

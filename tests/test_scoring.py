@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.corpus import generate_letters
-from pipeline.evaluation import evaluate, read_jsonl
+from pipeline.evaluation.metrics import evaluate, read_jsonl
 from pipeline.scoring import Scorer
-from pipeline.sources import RawText
+from pipeline.reader.sources import RawText
 
 ROOT = Path(__file__).resolve().parent.parent
 IMR = [sys.executable, "-m", "pipeline.cli"]

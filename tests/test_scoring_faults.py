@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.scoring import Scorer, tag_spans, text_pieces
-from pipeline.sources import RawText
+from pipeline.reader.sources import RawText
 
 from letters_for_tests import LETTERS
 
@@ -165,7 +165,7 @@ def test_a_letter_that_breaks_imr_label_gets_an_internal_record_and_the_run_goes
 
     from typer.testing import CliRunner
 
-    from pipeline import rules
+    from pipeline.reasons import rules
     from pipeline.cli import app
 
     from letters_for_tests import LETTERS

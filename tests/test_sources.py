@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.batch import Summary, parse_inputs
-from pipeline.sources import MAX_BYTES, iter_raw
+from pipeline.reader.sources import MAX_BYTES, iter_raw
 
 from letters_for_tests import EXPECTED, LETTERS, add_pdf_noise
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import artifacts
 from pipeline.scoring import Scorer, load_reasons
-from pipeline.sources import RawText
+from pipeline.reader.sources import RawText
 from pipeline.training import run
 
 from letters_for_tests import LETTERS

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..letters import EntitySpan, Item, Letter
-from ..standoff import StandoffItem, StandoffRecord, text_hash
+from ..corpus.standoff import StandoffItem, StandoffRecord, text_hash
 from ..validate import check_letter
 from .tasks import ENTITIES, REASONS, TaskHeader
 

@@ -37,10 +37,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..crossval import gold_records, letter_folds
+from ..evaluation.crossval import gold_records, letter_folds
 from ..letters import Letter
-from ..reason_model import ReasonModel
-from ..reasons import build_pipeline
+from ..reasons.compiled import ReasonModel
+from ..reasons.classifier import build_pipeline
 
 
 @dataclass
@@ -90,7 +90,7 @@ class Classified:
 
     def __init__(self, letters: Sequence[Letter]):
         from ..reader import LetterReader
-        from ..sources import RawText
+        from ..reader.sources import RawText
 
         reader = LetterReader()
         self.read = {letter.id: reader.read(RawText(id=letter.id, text=letter.text, source=letter.source))
@@ -120,10 +120,10 @@ def learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log: 
 
 
 def _learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log: Callable[[str], None]) -> dict:
-    from .. import standoff
-    from ..corpora import letters_from_dataset, load_corpus
-    from ..evaluation import evaluate
-    from ..reasons import ReasonClassifier, examples_from_letters, label_matrix
+    from ..corpus import standoff
+    from ..corpus.files import letters_from_dataset, load_corpus
+    from ..evaluation.metrics import evaluate
+    from ..reasons.classifier import ReasonClassifier, examples_from_letters, label_matrix
     from ..taxonomy import load_taxonomy
     from ..train import TrainConfig, _annotated_letters, ensure_corpus, seed_everything
     from .select import select_letters

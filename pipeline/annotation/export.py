@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..standoff import text_hash
+from ..corpus.standoff import text_hash
 from .select import select_letters
 from .tasks import KINDS, LetterTask, letter_task
 
@@ -34,7 +34,7 @@ def letter_tasks(inputs: Iterable[str], tagger: Path | None = None, reasons: Pat
     """Every readable input as a task, scored by the models; the reasons model's thresholds and manifest."""
     from .. import artifacts
     from ..scoring import DEFAULT_REASONS, DEFAULT_TAGGER, Scorer
-    from ..sources import iter_raw
+    from ..reader.sources import iter_raw
 
     scorer = Scorer.load(tagger or DEFAULT_TAGGER, reasons or DEFAULT_REASONS)
     thresholds = dict(scorer.reasons.thresholds)

@@ -9,7 +9,7 @@ An upheld item's uncertainty adds up three signs (each also given in words, ``wh
 - how near its probabilities are to their thresholds: per label ``1 - |p - t| / room``,
   where ``room`` is the distance from the threshold to 0 or 1 on p's side, so 1 at the
   threshold and 0 at certainty; the item takes its least certain label;
-- how many labels the rule baseline (``pipeline.rules``) decides otherwise than the
+- how many labels the rule baseline (``pipeline.reasons.rules``) decides otherwise than the
   classifier, 0.25 each up to 0.5: two readers disagreeing is a sign that one is wrong;
 - 0.5 when the reader flagged the item (no rationale read, a truncated letter).
 

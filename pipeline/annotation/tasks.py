@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..letters import EntitySpan, Letter
-from ..standoff import text_hash
+from ..corpus.standoff import text_hash
 
 # Kinds of task: the reasons of one upheld item, and the entity spans of one letter.
 REASONS, ENTITIES = "reasons", "entities"
@@ -99,7 +99,7 @@ class LetterTask:
 
 def letter_task(letter: Letter, thresholds: dict[str, float]) -> LetterTask:
     """The task of a scored letter (items with ``reason_scores``, spans from the tagger)."""
-    from ..rules import rule_hits
+    from ..reasons.rules import rule_hits
     from .select import item_uncertainty
 
     refs = [ItemRef(i, item.service, item.decision, item.service_range, item.rationale_range)

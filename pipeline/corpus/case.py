@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..taxonomy import load_taxonomy
 from .builder import SlotValue, TextBuilder
-from .lexicon import (CATEGORY, MECHANISMS, OCCUPATIONS, REGIONS, SERVICES, TREATMENTS, Citation, Region,
+from .vocabulary import (CATEGORY, MECHANISMS, OCCUPATIONS, REGIONS, SERVICES, TREATMENTS, Citation, Region,
                       Service)
 
 OVERTURN_RATE = 0.12

@@ -18,7 +18,7 @@ from typing import Iterator
 from ..letters import EntitySpan, Item, Letter, Section
 from .builder import TextBuilder
 from .case import plan_case
-from .layouts import LAYOUTS, RENDERERS
+from .renderers import LAYOUTS, RENDERERS
 from .noise import apply_noise
 from .phrasing import FAMILIES
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import layouts
+from . import layouts
 from ..letters import LetterHeader
 from .tables import RESOURCES
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import layouts
-from ..decisions import UPHELD, Conclusion, conclusions, decision_of
+from . import layouts
+from .decisions import UPHELD, Conclusion, conclusions, decision_of
 from ..letters import Item, Letter, Section
-from ..sources import RawText
-from ..textview import CleanText, clean, runs_on, squash
+from .sources import RawText
+from .textview import CleanText, clean, runs_on, squash
 from . import published
 from .header import read_header
 from .lines import classify

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..textview import runs_on
+from .textview import runs_on
 from .lines import BODY, Line, classify
 from .tables import tables
 

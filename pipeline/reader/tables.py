@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .. import layouts
+from . import layouts
 
 # A section heading, as the layouts module's heading table defines it.
 HEADING = layouts.HEADING_LINE.pattern.lstrip("^")

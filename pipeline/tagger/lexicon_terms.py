@@ -19,7 +19,7 @@ GENERAL_TERMS = "general_terms.json"
 
 @registry.misc("imr.lexicon_terms.v1")
 def lexicon_terms() -> dict[str, list[str]]:
-    from ..corpus.lexicon import REGIONS  # the generator's lexicons: a training-time dependency only
+    from ..corpus.vocabulary import REGIONS  # the generator's lexicons: a training-time dependency only
 
     general = json.loads(resources.files(__package__).joinpath("resources", GENERAL_TERMS).read_text(encoding="utf-8"))
     terms = {"CONDITION": set(general["CONDITION"]), "FINDING": set(general["FINDING"])}

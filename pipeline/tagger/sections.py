@@ -10,7 +10,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import layouts
+from ..reader import layouts
 
 
 def section_of(span: Span) -> str:

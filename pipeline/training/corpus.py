@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import standoff
-from ..corpora import letters_from_dataset, read_corpus, sha256_of
+from ..corpus import standoff
+from ..corpus.files import letters_from_dataset, read_corpus, sha256_of
 from ..annotation.user_sets import load_user_sets, tagger_letters
 from ..corpus import generate_letters
 from .config import TrainConfig

@@ -14,7 +14,7 @@ from pathlib import Path
 from thinc.api import Config
 
 from .. import artifacts
-from ..corpora import sha256_of
+from ..corpus.files import sha256_of
 from ..taxonomy import load_taxonomy
 from .config import TrainConfig, relative
 from .corpus import real_repeat, user_sets

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..corpora import letters_from_dataset, read_corpus
-from ..crossval import gold_records, letter_folds, predicted_records
-from ..evaluation import evaluate, prf
-from ..reasons import ReasonClassifier, RuleBaseline, examples_from_letters, label_matrix, sentence_examples
+from ..corpus.files import letters_from_dataset, read_corpus
+from ..evaluation.crossval import gold_records, letter_folds, predicted_records
+from ..evaluation.metrics import evaluate, prf
+from ..reasons.classifier import ReasonClassifier, RuleBaseline, examples_from_letters, label_matrix, sentence_examples
 from . import manifests
 from .cards import write_card
 from .config import TrainConfig, seed_everything

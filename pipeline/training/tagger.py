@@ -17,11 +17,11 @@ from spacy.cli.train import train as spacy_train
 from thinc.api import Config
 
 from .. import tagger  # noqa: F401  (registers the components, the reader and the lexicon terms)
-from ..corpora import read_corpus
-from ..crossval import gold_records, letter_folds
-from ..evaluation import evaluate
+from ..corpus.files import read_corpus
+from ..evaluation.crossval import gold_records, letter_folds
+from ..evaluation.metrics import evaluate
 from ..scoring import doc_spans, load_tagger
-from ..tagger import negex_eval
+from ..evaluation import negex
 from . import manifests
 from .cards import write_card
 from .config import TrainConfig
@@ -74,8 +74,8 @@ def evaluate_tagger(nlp, gold_path: Path) -> dict:
     gold_letters, _ = read_corpus(gold_path)
     gold = {letter.id: letter.to_json() for letter in gold_letters}
     metrics = {"gold_dev": span_figures(gold, tagged(nlp, gold_letters))}
-    if negex_eval.DEFAULT_NEGEX.exists():  # the public NegEx set, read from ../shared when present
-        figures = negex_eval.evaluate()
+    if negex.DEFAULT_NEGEX.exists():  # the public NegEx set, read from ../shared when present
+        figures = negex.evaluate()
         metrics["negex"] = {key: figures[key] for key in ("precision", "recall", "f1", "accuracy", "rows", "not_found")
                             if key in figures}
     return metrics

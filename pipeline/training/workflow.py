@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..corpora import load_corpus
+from ..corpus.files import load_corpus
 from .config import TrainConfig, seed_everything
 from .corpus import ensure_corpus
 from .manifests import code_commit

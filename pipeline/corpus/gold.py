@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .letters import EntitySpan, Item, Letter
-from .paths import DATA_DIR, GOLD_DIR
+from ..letters import EntitySpan, Item, Letter
+from ..paths import DATA_DIR, GOLD_DIR
 
 LABELS = {"G": "GUIDELINE", "C": "CONDITION", "F": "FINDING"}
 MARK = re.compile(r"\[\[([^\[\]|]+)\|([GCF])(-?)\]\]")
@@ -124,10 +124,10 @@ def build_gold(source_dir: Path = GOLD_DIR / "letters", out: Path = GOLD_DIR / "
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pipeline.gold FILE...``: compile and check sources, show their spans."""
+    """``python -m pipeline.corpus.gold FILE...``: compile and check sources, show their spans."""
     import sys
 
-    from .validate import check_letter
+    from ..validate import check_letter
 
     status = 0
     for name in argv if argv is not None else sys.argv[1:]:

@@ -19,7 +19,7 @@ from typing import Iterable
 def entity_colors() -> dict[str, str]:
     """Label -> background colour; ``absent`` (negated entities) and ``fallback`` (labels not
     listed) are keys too."""
-    raw = json.loads(resources.files("pipeline").joinpath("resources/entity_colors.json").read_text(encoding="utf-8"))
+    raw = json.loads(resources.files(__package__).joinpath("resources/entity_colors.json").read_text(encoding="utf-8"))
     return {k: v for k, v in raw.items() if not k.startswith("_")}
 
 
@@ -33,7 +33,7 @@ def displacy_colors() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def highlight_css() -> str:
     """The CSS the marks of ``highlight_html`` need: the static rules and one colour rule per label."""
-    static = resources.files("pipeline").joinpath("static/highlight.css").read_text(encoding="utf-8")
+    static = resources.files(__package__).joinpath("static/highlight.css").read_text(encoding="utf-8")
     colors = entity_colors()
     rules = [f".entity{{background:{colors['fallback']}}}"]
     rules += [f".entity.e-{label}{{background:{color}}}" for label, color in colors.items()

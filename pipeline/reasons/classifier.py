@@ -7,7 +7,7 @@ rule baseline's cue counts, into a one-vs-rest logistic regression whose
 probabilities are calibrated per label (sigmoid, cross-validated). Per-label
 thresholds come from out-of-fold predictions on hand-annotated letters
 (``pipeline.training``). ``ReasonClassifier.compile`` turns the fitted pipeline into
-``LinearReasons`` (``pipeline.reason_model``), the form ``models/reasons`` holds
+``LinearReasons`` (``pipeline.reasons.compiled``), the form ``models/reasons`` holds
 and scoring loads. The rule baseline's scikit-learn faces live here too.
 """
 from __future__ import annotations
@@ -23,13 +23,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .evaluation import match_items, prf
-from .letters import Letter
-from .reader import LetterReader
-from .reason_model import LinearReasons, ReasonModel, TfidfBlock, max_over_sentences, preprocess
+from ..evaluation.metrics import match_items, prf
+from ..letters import Letter
+from ..reader import LetterReader
+from .compiled import LinearReasons, ReasonModel, TfidfBlock, max_over_sentences, preprocess
 from .rules import cue_matrix, sentences
-from .sources import RawText
-from .taxonomy import load_taxonomy
+from ..reader.sources import RawText
+from ..taxonomy import load_taxonomy
 
 
 @dataclass

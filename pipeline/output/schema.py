@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from .letters import DATE_FIELDS, Letter, LetterHeader
-from .taxonomy import load_taxonomy
+from ..letters import DATE_FIELDS, Letter, LetterHeader
+from ..taxonomy import load_taxonomy
 
 HEADER_FIELDS = ["case_number", "date_assigned", "date_of_injury", "decision_date", "ur_denial_date",
                  "application_received", "priority", "licensure_states", "specialties"]

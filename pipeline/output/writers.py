@@ -2,7 +2,7 @@
 
 - **JSONL** (``.jsonl``, ``.json``, ``-`` for standard output): one record per letter,
   written and flushed whole. On ``--resume`` a half-written last line is cut off.
-- **CSV** (``.csv``): the items table flat (``output_tables``). All rows of a letter go
+- **CSV** (``.csv``): the items table flat (``output.schema``). All rows of a letter go
   out in one write; on ``--resume`` a torn tail (a cut row, or a letter with fewer rows
   than its ``items`` column says) is cut back to the last whole letter.
 - **Parquet** (``.parquet``): a folder holding ``letters/``, ``items/`` and ``entities/``,
@@ -12,7 +12,7 @@
   commit left and adds new parts. Parts are committed every ``PART_LETTERS`` letters
   or ``PART_SECONDS`` seconds, so a kill costs at most that much work, never data.
 
-``Output.open`` checks and locks ``--out`` first (``output_guard``), then reads what a
+``Output.open`` checks and locks ``--out`` first (``output.guard``), then reads what a
 resumed output already holds: the ids to skip, and the failures among them, which the
 run's exit status must count.
 """
@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable
 
-from .letters import Letter
-from .output_guard import PARQUET_MARKER, OutputError, OutputLock, check_output, is_stdout
-from .output_tables import TABLES, csv_columns, csv_expected_rows, csv_rows, entity_rows, item_rows, letter_row, schemas
+from ..letters import Letter
+from .guard import PARQUET_MARKER, OutputError, OutputLock, check_output, is_stdout
+from .schema import TABLES, csv_columns, csv_expected_rows, csv_rows, entity_rows, item_rows, letter_row, schemas
 
 FORMATS = ("jsonl", "csv", "parquet")
 FORMAT_OF_SUFFIX = {".jsonl": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}

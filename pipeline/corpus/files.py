@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .artifacts import file_sha256 as sha256_of  # noqa: F401  (one checksum for data and models)
-from .letters import Letter
-from .validate import check_letter
+from ..artifacts import file_sha256 as sha256_of  # noqa: F401  (one checksum for data and models)
+from ..letters import Letter
+from ..validate import check_letter
 
 
 class CorpusError(ValueError):
@@ -75,7 +75,7 @@ def read_corpus(path: Path, strict: bool = True) -> tuple[list[Letter], list[Bad
 def split_of(letter: Letter, default: str = "train") -> str:
     """Generated letters go where their template family goes; others to ``default``."""
     if letter.family:
-        from .corpus import family_split
+        from . import family_split
 
         return family_split(letter.family)
     return default

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from .sources import iter_paths
+from ..reader.sources import iter_paths
 
 STDOUT = "-"
 # The first bytes of every JSONL record imr writes (``Letter.to_jsonl_line``).

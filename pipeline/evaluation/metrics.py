@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from .taxonomy import load_taxonomy
+from ..taxonomy import load_taxonomy
 
 MATCH_THRESHOLD = 0.5
 

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .letters import EntitySpan, Item, Letter
-from .paths import GOLD_DIR
-from .sources import read_file
+from ..letters import EntitySpan, Item, Letter
+from ..paths import GOLD_DIR
+from ..reader.sources import read_file
 
 REAL_GOLD_DIR = GOLD_DIR / "real"
 POOL_GOLD = REAL_GOLD_DIR / "pool.jsonl"          # adjudicated gold, every pool letter

@@ -12,8 +12,8 @@ the reference scorer's figures and the reason errors.
 Presentation lives in ``templates/report.html.j2`` (Jinja2) and ``static/``
 (``report.css``, ``report.js``, ``highlight.css``), read with ``importlib.resources``
 and inlined, so the page works offline. Letter texts are marked up by
-``pipeline.highlight`` and embedded as HTML in a JSON blob the page script pages
-through. The figures themselves come from ``pipeline.analysis``.
+``pipeline.reporting.highlight`` and embedded as HTML in a JSON blob the page script pages
+through. The figures themselves come from ``pipeline.reporting.analysis``.
 """
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ import jinja2
 
 from .analysis import (RunSummary, disagrees_with_gold, item_pairs, reason_errors, record_items,
                        service_categories, shown_reasons, stream_records)
-from .evaluation import evaluate, read_jsonl
+from ..evaluation.metrics import evaluate, read_jsonl
 from .highlight import highlight_css, highlight_html, item_evidence
-from .taxonomy import load_taxonomy
+from ..taxonomy import load_taxonomy
 
 #: Letters a report shows in full; a larger run shows a sample of this many.
 DEFAULT_MAX_LETTERS = 500
@@ -161,13 +161,13 @@ def _excerpt(text: str, limit: int = 420) -> str:
 
 
 def _static(name: str) -> str:
-    return resources.files("pipeline").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(
-            lambda name: resources.files("pipeline").joinpath("templates", name).read_text(encoding="utf-8")),
+            lambda name: resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
     env.filters["excerpt"] = _excerpt
     env.filters["dict_sum"] = lambda d: sum(d.values())

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .builder import TextBuilder, usable
 from .case import CasePlan, ItemPlan, write_case_summary
-from .lexicon import DOCUMENTS, MEDICAL_DIRECTORS, SPECIALTIES, STATES, SUBSPECIALTIES, SURNAMES
+from .vocabulary import DOCUMENTS, MEDICAL_DIRECTORS, SPECIALTIES, STATES, SUBSPECIALTIES, SURNAMES
 from .phrasing import (DISTRACTORS, FAMILIES, FILLERS, OPENERS, OVERTURNED, OVERTURNED_CLOSERS, UPHELD_CLOSERS,
                        phrasings)
 

@@ -1,6 +1,6 @@
 """Score ``imr_negation`` on the public NegEx test set (and on our dev gold spans).
 
-``python -m pipeline.tagger.negex_eval [PATH] [--dev] [--compare-medspacy] [--errors N]``
+``python -m pipeline.evaluation.negex [PATH] [--dev] [--compare-medspacy] [--errors N]``
 
 Each NegEx row is one sentence with one target. The sentence is tokenised with
 ``spacy.blank("en")``, the target becomes the doc's only entity (``doc.ents``) and the
@@ -29,10 +29,9 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc
 
-from pipeline.evaluation import prf
-from pipeline.paths import GOLD_DIR, PROJECT_ROOT
-
-from . import negation  # noqa: F401  (registers the "imr_negation" factory)
+from ..paths import GOLD_DIR, PROJECT_ROOT
+from ..tagger import negation  # noqa: F401  (registers the "imr_negation" factory)
+from .metrics import prf
 
 DEFAULT_NEGEX = PROJECT_ROOT.parent / "shared" / "data" / "external" / "negex" / "rsAnnotations-1-120-random.txt"
 DEFAULT_DEV = GOLD_DIR / "dev.jsonl"

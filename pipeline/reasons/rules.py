@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .taxonomy import load_taxonomy
+from ..taxonomy import load_taxonomy
 
 # "Something is missing": the shared core of most denial sentences.
 LACK = (r"(?:\bno\b|\bnot\b|\bnor\b|\bwithout\b|\babsen(?:ce|t)\b|\black(?:s|ing)?\b|\bfail(?:s|ed|ure)?\s+to\b|"
