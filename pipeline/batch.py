@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+from tqdm import tqdm
+
 from .letters import Letter, internal_error
 from .output.writers import Resumed
 from .reader import LetterReader
@@ -115,7 +117,6 @@ def parse_inputs(inputs: Iterable[str], reader: LetterReader | None = None,
 def counted(letters: Iterable[Letter], summary: Summary, show: bool, total: int | None = None) -> Iterator[Letter]:
     """``letters``, each added to ``summary``; if ``show``, a progress bar on standard error with
     letters/s, failures so far and, given the ``total`` still to do, the count left and an ETA."""
-    from tqdm import tqdm
 
     with tqdm(disable=not show, total=total, unit=" letters", file=sys.stderr, dynamic_ncols=True) as bar:
         for letter in letters:

@@ -19,7 +19,13 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import spacy
+
+from .corpus import generate_letters
 from .paths import PROJECT_ROOT
+from .reader import read_text
+from .reader.sources import iter_paths, read_pdf
+from .scoring import Scorer, load_reasons, load_tagger
 
 
 @dataclass
@@ -39,7 +45,6 @@ class StageTiming:
 
 
 def _write_letters(path: Path, n: int, seed: int) -> tuple[int, int]:
-    from .corpus import generate_letters
 
     words = 0
     with open(path, "w", encoding="utf-8") as handle:
@@ -118,10 +123,7 @@ def _startup() -> float:
 
 
 def run(n: int = 2000, seed: int = 101, workers: int | None = None, log=print) -> dict:
-    import spacy
 
-    from .reader import read_text
-    from .scoring import Scorer, load_reasons, load_tagger
 
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,12 +188,6 @@ def run(n: int = 2000, seed: int = 101, workers: int | None = None, log=print) -
     }
 
 
-def default_pdf_dir() -> Path | None:
-    """The shared pool of real DWC letters, when this checkout sits beside it."""
-    folder = PROJECT_ROOT.parent / "shared" / "data" / "real-letters"
-    return folder if folder.is_dir() else None
-
-
 def run_pdf(folder: Path, n: int = 1000, workers: int | None = None, log=print) -> dict:
     """Real PDFs from file to scored record, against the single-process floor of the same run.
 
@@ -199,9 +195,7 @@ def run_pdf(folder: Path, n: int = 1000, workers: int | None = None, log=print) 
     extracted text. The folder's PDFs are repeated (as links) up to ``n`` files, so that
     start-up weighs in a large run as it does in real use.
     """
-    import spacy
 
-    from .reader.sources import iter_paths, read_pdf
 
     workers = workers or os.cpu_count() or 1
     pdfs = sorted(p for p in iter_paths([folder]) if p.suffix.lower() == ".pdf")

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from enum import Enum
+from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+# Each command imports what it needs inside its function, on purpose: `imr --help`, `imr
+# parse` and the scoring workers start without importing spaCy, scikit-learn, pyarrow or
+# pandas that they never use (start-up is one of the benchmark's figures).
 from .batch import Summary, open_output
 
 # Plain Click messages (no Rich boxes): a usage error is a few plain lines a script can grep.
@@ -343,7 +346,8 @@ def bench(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as one JSON object here."),
 ) -> None:
     """Benchmark: letters/s and words/s of every stage, peak memory, start-up; ratios to the floor."""
-    from .bench import default_pdf_dir, run, run_pdf
+    from .bench import run, run_pdf
+    from .paths import default_pdf_dir
 
     if pdf is not None:
         folder = Path(pdf) if pdf else default_pdf_dir()
@@ -444,7 +448,7 @@ REAL_LETTERS_OPTION = typer.Option(None, "--pdfs", help="Folder of the real DWC 
 
 
 def _real_letters_dir(pdfs: Optional[Path]) -> Path:
-    from .bench import default_pdf_dir
+    from .paths import default_pdf_dir
 
     folder = pdfs or default_pdf_dir()
     if folder is None or not Path(folder).is_dir():

@@ -24,3 +24,10 @@ DATA_DIR = PROJECT_ROOT / "data"
 MODELS_DIR = _checkout_or_bundled("models")
 TAXONOMY_FILE = _checkout_or_bundled("data/taxonomy.json")
 GOLD_DIR = DATA_DIR / "gold"
+
+
+def default_pdf_dir() -> Path | None:
+    """The shared pool of real DWC letters, when this checkout sits beside it (development
+    only: the letters are not ours to ship)."""
+    folder = PROJECT_ROOT.parent / "shared" / "data" / "real-letters"
+    return folder if folder.is_dir() else None

@@ -16,6 +16,7 @@ offsets in the whole text.
 """
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -25,8 +26,8 @@ from .artifacts import ArtifactError
 from .letters import EntitySpan, Letter, internal_error
 from .paths import MODELS_DIR
 from .reader import LetterReader
-from .reasons.compiled import LinearReasons
 from .reader.sources import RawText
+from .reasons.compiled import LinearReasons
 
 DEFAULT_TAGGER = MODELS_DIR / "tagger"
 DEFAULT_REASONS = MODELS_DIR / "reasons"
@@ -50,6 +51,7 @@ def _one_line(exc: BaseException) -> str:
 
 def load_tagger(path: Path = DEFAULT_TAGGER):
     """The tagger at ``path`` once its manifest checks out; ``ArtifactError`` if it cannot be used."""
+    # spaCy and the components take a second or two to import: only when a tagger is loaded.
     import spacy
 
     from . import tagger  # noqa: F401  (registers the components and extensions)
@@ -245,7 +247,6 @@ def score_stream(raws: Iterable[RawText], workers: int = 1, tagger_path: Path = 
     if workers <= 1:
         yield from Scorer.load(tagger_path, reasons_path).score(raws, batch_size=chunk_size)
         return
-    import multiprocessing
 
     # Check the models here first, so that a tampered model is refused before any process starts.
     artifacts.verify(tagger_path, libraries=TAGGER_LIBRARIES, required=TAGGER_FILES)

@@ -36,8 +36,22 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
+from ..corpus import standoff
+from ..corpus.files import letters_from_dataset, load_corpus
 from ..evaluation.crossval import gold_records, letter_folds
+from ..evaluation.metrics import evaluate
+from ..reader import LetterReader
+from ..reader.sources import RawText
+from ..reasons.classifier import ReasonClassifier, examples_from_letters, label_matrix
+from ..taxonomy import load_taxonomy
+from ..training.config import TrainConfig, seed_everything
+from ..training.corpus import annotated_letters, ensure_corpus
+from .select import select_letters
+from .tasks import letter_task
 from ..letters import Letter
 from ..reasons.compiled import ReasonModel
 from ..reasons.classifier import build_pipeline
@@ -64,7 +78,6 @@ class CurveModel(ReasonModel):
         self.features = build_pipeline(word_max_features=max_features, char_max_features=max_features).named_steps["features"]
 
     def fit(self, texts: Sequence[str], Y: np.ndarray, weights: np.ndarray) -> "CurveModel":
-        from sklearn.linear_model import LogisticRegression
 
         X = self.features.fit_transform(list(texts))
         self.models = []
@@ -89,8 +102,6 @@ class Classified:
     """The real letters read once; classified again by each model, as ``imr score`` would."""
 
     def __init__(self, letters: Sequence[Letter]):
-        from ..reader import LetterReader
-        from ..reader.sources import RawText
 
         reader = LetterReader()
         self.read = {letter.id: reader.read(RawText(id=letter.id, text=letter.text, source=letter.source))
@@ -113,21 +124,12 @@ class Classified:
 def learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log: Callable[[str], None] = print) -> dict:
     """The curve's figures (see the module's docstring); one BLAS thread, as the machine is shared and the
     fits gain nothing from a second one (it mostly waits, on the CPU)."""
-    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
         return _learning_curve(config_path, pdfs, settings, log)
 
 
 def _learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log: Callable[[str], None]) -> dict:
-    from ..corpus import standoff
-    from ..corpus.files import letters_from_dataset, load_corpus
-    from ..evaluation.metrics import evaluate
-    from ..reasons.classifier import ReasonClassifier, examples_from_letters, label_matrix
-    from ..taxonomy import load_taxonomy
-    from ..train import TrainConfig, _annotated_letters, ensure_corpus, seed_everything
-    from .select import select_letters
-    from .tasks import letter_task
 
     started = time.process_time()
     config = TrainConfig.load(config_path)
@@ -135,7 +137,7 @@ def _learning_curve(config_path: Path, pdfs: Path, settings: CurveSettings, log:
     ensure_corpus(config, log)
     corpus = load_corpus(config.corpus_path)
     generated = examples_from_letters(list(letters_from_dataset(corpus["train"]))[:settings.generated])
-    hand = examples_from_letters(_annotated_letters(config))
+    hand = examples_from_letters(annotated_letters(config))
     hand_weight = int(config.raw["corpus"].get("annotated_weight", 1))
     real_letters = list(standoff.joined(standoff.load(config.resolve(config.raw["real"]["gold"])), pdfs))
     real_items: dict[str, list] = {letter.id: [] for letter in real_letters}
@@ -249,7 +251,6 @@ def format_curve(figures: dict) -> list[str]:
 
 def curve_frame(figures: dict):
     """One row per k, strategy and draw (random has several draws; uncertain one), for plotting."""
-    import pandas as pd
 
     rows = []
     for point in figures["points"]:
@@ -261,7 +262,6 @@ def curve_frame(figures: dict):
 
 def comparison(figures: dict, metric: str = "macro_f1"):
     """Per k: uncertain, the random draws' mean and range, and whether uncertain is above every draw."""
-    import pandas as pd
 
     rows = []
     for point in figures["points"]:

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .. import artifacts
+from ..reader.sources import iter_raw
+from ..scoring import DEFAULT_REASONS, DEFAULT_TAGGER, Scorer
+from ..taxonomy import load_taxonomy
 from ..corpus.standoff import text_hash
+from . import label_studio, prodigy
 from .select import select_letters
 from .tasks import KINDS, LetterTask, letter_task
 
@@ -32,9 +37,6 @@ class ExportResult:
 def letter_tasks(inputs: Iterable[str], tagger: Path | None = None, reasons: Path | None = None,
                  skipped: list[str] | None = None) -> tuple[list[LetterTask], dict]:
     """Every readable input as a task, scored by the models; the reasons model's thresholds and manifest."""
-    from .. import artifacts
-    from ..scoring import DEFAULT_REASONS, DEFAULT_TAGGER, Scorer
-    from ..reader.sources import iter_raw
 
     scorer = Scorer.load(tagger or DEFAULT_TAGGER, reasons or DEFAULT_REASONS)
     thresholds = dict(scorer.reasons.thresholds)
@@ -59,8 +61,6 @@ def model_version(models: dict) -> str:
 
 def write_export(tasks: Sequence[LetterTask], tool: str, out: Path, kinds: Sequence[str] = KINDS,
                  models: dict | None = None, selection: dict | None = None) -> dict[str, int]:
-    from ..taxonomy import load_taxonomy
-    from . import label_studio, prodigy
 
     version = model_version(models or {})
     if tool == "prodigy":

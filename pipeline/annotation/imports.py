@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from . import label_studio, prodigy
 from .answers import Answer, Assembled, Problem, assemble
+from .export import exported_letters
 
 TOOLS = ("prodigy", "label-studio")
 
 
 def detect_tool(path: Path) -> str:
-    from . import label_studio, prodigy
 
     if label_studio.looks_like(path):
         return "label-studio"
@@ -26,7 +27,6 @@ def detect_tool(path: Path) -> str:
 
 
 def read_answers(path: Path, tool: str | None = None) -> Iterator[Answer]:
-    from . import label_studio, prodigy
 
     tool = tool or detect_tool(path)
     if tool == "prodigy":
@@ -41,7 +41,6 @@ def import_answers(path: Path, tool: str | None = None, tasks: Path | None = Non
     answers = list(read_answers(Path(path), tool))
     result = assemble(answers)
     if tasks is not None:
-        from .export import exported_letters
 
         seen = {answer.header.letter_id for answer in answers}
         for letter_id, digest in sorted(exported_letters(tasks).items()):

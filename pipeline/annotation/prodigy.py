@@ -23,6 +23,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+import spacy
+
 from ..letters import EntitySpan
 from .answers import ACCEPT, REJECT, SKIP, Answer
 from .tasks import ENTITIES, REASONS, LetterTask, TaskHeader
@@ -75,7 +77,6 @@ def entity_task(task: LetterTask, header: TaskHeader, nlp) -> dict[str, Any]:
 
 def write_tasks(tasks: Sequence[LetterTask], out: Path, kinds: Sequence[str], reasons: Sequence[str]) -> dict[str, int]:
     """``reasons.jsonl`` and/or ``entities.jsonl`` in ``out``; how many tasks each holds."""
-    import spacy
 
     nlp = spacy.blank("en")  # the tagger's tokenizer (a test holds the two equal)
     counts = {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..letters import EntitySpan, Letter
+from ..reasons.rules import rule_hits
 from ..corpus.standoff import text_hash
 
 # Kinds of task: the reasons of one upheld item, and the entity spans of one letter.
@@ -99,8 +100,7 @@ class LetterTask:
 
 def letter_task(letter: Letter, thresholds: dict[str, float]) -> LetterTask:
     """The task of a scored letter (items with ``reason_scores``, spans from the tagger)."""
-    from ..reasons.rules import rule_hits
-    from .select import item_uncertainty
+    from .select import item_uncertainty  # here: select imports this module
 
     refs = [ItemRef(i, item.service, item.decision, item.service_range, item.rationale_range)
             for i, item in enumerate(letter.items)]

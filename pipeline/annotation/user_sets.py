@@ -25,7 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from ..corpus import standoff
+from ..corpus.files import sha256_of
 from ..letters import Letter
+from ..validate import check_letter
 from .tasks import ENTITIES, REASONS
 
 
@@ -52,8 +55,6 @@ class UserSet:
 
 def read_user_file(path: Path, texts: Path | None = None) -> tuple[list[Letter], dict[str, list[str]]]:
     """The letters of one annotation file and their annotated parts; ``ValueError`` listing every bad record."""
-    from ..corpus import standoff
-    from ..validate import check_letter
 
     letters, parts, bad, seen = [], {}, [], set()
     with open(path, encoding="utf-8") as handle:
@@ -88,7 +89,6 @@ def read_user_file(path: Path, texts: Path | None = None) -> tuple[list[Letter],
 
 def load_user_sets(entries: Sequence[dict[str, Any]], resolve: Callable[[str], Path]) -> list[UserSet]:
     """The ``[[user]]`` entries of a training config, read and checked."""
-    from ..corpus.files import sha256_of
 
     sets = []
     for entry in entries or []:
@@ -103,7 +103,7 @@ def load_user_sets(entries: Sequence[dict[str, Any]], resolve: Callable[[str], P
 def reason_examples(sets: Sequence[UserSet]) -> list:
     """Item examples of the letters with answered reasons, each repeated by its file's weight
     (read once, repeated after: the reader is the costly part)."""
-    from ..reasons.classifier import examples_from_letters
+    from ..reasons.classifier import examples_from_letters  # scikit-learn: only when training with user files
 
     return [example for s in sets for example in examples_from_letters(s.with_part(REASONS)) for _ in range(s.weight)]
 

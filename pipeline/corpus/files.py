@@ -75,7 +75,7 @@ def read_corpus(path: Path, strict: bool = True) -> tuple[list[Letter], list[Bad
 def split_of(letter: Letter, default: str = "train") -> str:
     """Generated letters go where their template family goes; others to ``default``."""
     if letter.family:
-        from . import family_split
+        from .generator import family_split  # here: the generator is heavy to import and reads corpora files
 
         return family_split(letter.family)
     return default
@@ -83,7 +83,7 @@ def split_of(letter: Letter, default: str = "train") -> str:
 
 def load_corpus(paths: Path | Iterable[Path], default_split: str = "train"):
     """A ``datasets.DatasetDict`` of validated letters, split by template family."""
-    import datasets
+    import datasets  # takes seconds to import: only when a corpus is loaded for training
 
     if isinstance(paths, (str, Path)):
         paths = [paths]

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..letters import EntitySpan, Item, Letter
 from ..paths import DATA_DIR, GOLD_DIR
+from ..validate import check_letter
 
 LABELS = {"G": "GUIDELINE", "C": "CONDITION", "F": "FINDING"}
 MARK = re.compile(r"\[\[([^\[\]|]+)\|([GCF])(-?)\]\]")
@@ -125,9 +127,7 @@ def build_gold(source_dir: Path = GOLD_DIR / "letters", out: Path = GOLD_DIR / "
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m pipeline.corpus.gold FILE...``: compile and check sources, show their spans."""
-    import sys
 
-    from ..validate import check_letter
 
     status = 0
     for name in argv if argv is not None else sys.argv[1:]:

@@ -12,6 +12,9 @@ import random
 from typing import Iterable, Sequence
 
 from ..letters import Letter
+from ..reader import LetterReader
+from ..reader.sources import RawText
+from ..scoring import Scorer
 
 
 def letter_folds(letter_ids: Iterable[str], k: int, seed: int) -> dict[str, int]:
@@ -23,9 +26,6 @@ def letter_folds(letter_ids: Iterable[str], k: int, seed: int) -> dict[str, int]
 
 def predicted_records(letters: Sequence[Letter], reasons_model) -> dict[str, dict]:
     """The held letters as ``imr score`` would give their items (no entities): read, then classified."""
-    from ..reader import LetterReader
-    from ..scoring import Scorer
-    from ..reader.sources import RawText
 
     reader = LetterReader()
     read = [reader.read(RawText(id=letter.id, text=letter.text)) for letter in letters]

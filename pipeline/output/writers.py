@@ -249,7 +249,7 @@ def _parts(folder: Path, table: str) -> dict[int, Path]:
 
 def parquet_resumed(folder: Path) -> Resumed:
     """Ids in the committed parts; what an interrupted commit left is deleted first."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # pyarrow only for Parquet runs: JSONL and CSV start faster
 
     resumed, dropped = Resumed(), 0
     letters = _parts(folder, "letters")

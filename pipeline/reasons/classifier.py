@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -99,7 +100,6 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X):
-        from scipy.sparse import csr_matrix
 
         return csr_matrix(np.log1p(cue_matrix(list(X))))
 

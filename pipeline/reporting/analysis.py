@@ -20,9 +20,13 @@ from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
+from ..corpus import generate_letters
 from ..evaluation.metrics import evaluate, match_items, overlap_pairs, read_jsonl
-from .highlight import displacy_colors, highlight_html
+from ..paths import MODELS_DIR
+from ..reader.sources import RawText
+from ..scoring import Scorer
 from ..taxonomy import load_taxonomy
+from .highlight import displacy_colors, highlight_html
 
 NONE = "(none)"
 
@@ -36,15 +40,12 @@ def load_records(path: Path) -> dict[str, dict]:
 
 def generated_records(n: int, seed: int = 13) -> dict[str, dict]:
     """``n`` generated letters (labels true by construction) as {id: record}."""
-    from ..corpus import generate_letters
 
     return {letter.id: letter.to_json() for letter in generate_letters(n, seed)}
 
 
 def score_records(records: dict[str, dict] | Iterable[dict], scorer=None) -> dict[str, dict]:
     """The letters' texts scored with ``scorer`` (default: the bundled models), as {id: record}."""
-    from ..scoring import Scorer
-    from ..reader.sources import RawText
 
     scorer = scorer or Scorer.load()
     values = records.values() if isinstance(records, dict) else records
@@ -371,7 +372,6 @@ def real_and_written(written: pd.DataFrame, models_dir: Path | None = None) -> p
     (cross-validation by letter over the real DWC pool; no model saw the letters it was
     judged on). A model trained without real letters has none: that column is empty.
     """
-    from ..paths import MODELS_DIR
 
     manifest = json.loads(((models_dir or MODELS_DIR) / "reasons" / "manifest.json").read_text(encoding="utf-8"))
     real = manifest.get("metrics", {}).get("real_cv", {}).get("reasons")

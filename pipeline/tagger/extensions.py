@@ -7,12 +7,12 @@
 """
 from spacy.tokens import Doc, Span
 
+from .sections import section_of
+
 for name, default in (("negated", False), ("guideline_id", None)):
     if not Span.has_extension(name):
         Span.set_extension(name, default=default)
 if not Doc.has_extension("sections"):
     Doc.set_extension("sections", default=None)
 if not Span.has_extension("section"):
-    from .sections import section_of
-
     Span.set_extension("section", getter=section_of)
