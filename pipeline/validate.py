@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 
 from .letters import Letter
+from .reader.textview import join_hyphen_breaks
 from .taxonomy import load_taxonomy
 
 
 def _squash(text: str) -> str:
     # Services are compared without case, hyphenated line breaks or runs of white space,
     # because PDF text may break a service name across lines.
-    text = re.sub(r"-\s*\n\s*", "", text.lower())
+    text = join_hyphen_breaks(text.lower())
     return re.sub(r"\s+", " ", text)
 
 

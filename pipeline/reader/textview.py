@@ -25,9 +25,12 @@ NOISE_LINE = re.compile(
     )[ \t]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A word broken at a line end: "radicu-\nlopathy". Lower-case on both sides, so that
-# "MTUS-\nACOEM" and list dashes are left alone.
-HYPHEN_BREAK = re.compile(r"([a-z])-[ \t]*\n[ \t]*([a-z])")
+# A word broken at a line end: "radicu-\nlopathy", "Guide-\nlines"; the match is the hyphen,
+# the line break and the indentation around it (a form feed where a page ends). A lower-case
+# letter must follow, so that "MTUS-\nACOEM" and list dashes are left alone. The project's one
+# definition: the clean view, the guideline matcher, the classifier's text and the data
+# contract's service check all join broken words with it.
+HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t\f]*\r?\n[ \t\f]*(?=[a-z])")
 # A line that stops mid-sentence: on a comma, an open bracket, a dash or slash, or a word
 # that cannot end a sentence. Used to join the halves of a sentence or heading that a
 # page break (footer, header, blank lines) has split.
@@ -163,7 +166,7 @@ def clean(raw: str, is_heading=lambda line: False) -> CleanText:
     pieces = _kept_spans(lines, _dropped_lines(lines, _outline_start(lines, is_heading)))
     text = "".join(raw[start:end] for start, end in pieces).translate(CHAR_MAP)  # one char for one char
     # Remove hyphen + line break + indentation inside broken words.
-    cuts = [(match.start(1) + 1, match.start(2)) for match in HYPHEN_BREAK.finditer(text)]
+    cuts = [match.span() for match in HYPHEN_BREAK.finditer(text)]
     if cuts:
         pieces = _without(pieces, cuts)
         text = "".join(raw[start:end] for start, end in pieces).translate(CHAR_MAP)
@@ -172,6 +175,11 @@ def clean(raw: str, is_heading=lambda line: False) -> CleanText:
         starts.append(at)
         at += end - start
     return CleanText(raw=raw, text=text, starts=starts, raw_starts=[start for start, _ in pieces])
+
+
+def join_hyphen_breaks(text: str) -> str:
+    """``text`` with words broken over a line end joined again (offsets not kept)."""
+    return HYPHEN_BREAK.sub("", text)
 
 
 def squash(text: str) -> str:

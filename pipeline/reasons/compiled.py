@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..reader.textview import join_hyphen_breaks
 from .rules import cue_matrix, sentences
 
 MODEL_JSON = "reasons.json"
@@ -35,7 +36,7 @@ FORMAT = 1
 
 def normalise(text: str) -> str:
     # PDF line breaks and hyphenation are not signal.
-    text = re.sub(r"([a-z])-\s*\n\s*([a-z])", r"\1\2", text)
+    text = join_hyphen_breaks(text)
     return re.sub(r"\s+", " ", text)
 
 

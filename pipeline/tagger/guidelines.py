@@ -20,6 +20,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+# A word hyphenated across a line ("Guide-\nlines") is joined before matching, by the
+# reader's one definition; offsets are mapped back to the letter afterwards.
+from ..reader.textview import HYPHEN_BREAK
 from . import extensions  # noqa: F401  (declares Span._.guideline_id)
 
 LABEL = "GUIDELINE"
@@ -138,9 +141,6 @@ GUIDELINE_RE = re.compile(
                                  _CPG, _NAMED_SOURCES)) + r")(?![\w])"
 )
 
-# A word hyphenated across a line ("Guide-\nlines", "Disabil-\nity") is joined
-# before matching; offsets are mapped back to the letter afterwards.
-_SOFT_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
 _NON_MTUS_BEFORE = re.compile(r"non[-\u2013\s]*$", re.I)
 _MTUS_PREFIX_RE = re.compile(_MTUS_PREFIX)
 _MTUS_NAME_RE = re.compile(_MTUS_NAME)
@@ -161,7 +161,7 @@ _NEG_JUST_BEFORE = re.compile(r"non[-\u2013\s]*mtus(?:\s+citations?)?\s*[:,]?\s*
 
 
 def _clean(surface: str) -> str:
-    return _WS.sub(" ", _SOFT_BREAK.sub("", surface)).strip().lower()
+    return _WS.sub(" ", HYPHEN_BREAK.sub("", surface)).strip().lower()
 
 
 def _nearest_cue(before: str, after: str) -> str | None:
@@ -232,7 +232,7 @@ def _join_soft_breaks(text: str) -> tuple[str, list[int], list[int]]:
     cumulative: list[int] = []  # characters removed up to and including that one
     parts: list[str] = []
     last = removed = 0
-    for m in _SOFT_BREAK.finditer(text):
+    for m in HYPHEN_BREAK.finditer(text):
         parts.append(text[last:m.start()])
         positions.append(m.start() - removed)
         removed += m.end() - m.start()
