@@ -243,15 +243,6 @@ class NegationEngine:
             result.append((sp, negated))
         return result
 
-    def explain(self, doc: Doc) -> list[Scope]:
-        """All negation scopes in ``doc`` (for debugging and error analysis)."""
-        out: list[Scope] = []
-        for s0, s1 in _sentence_bounds(doc):
-            idx = [t.i for t in doc[s0:s1] if not t.is_space]
-            keys = [_key(doc[i].text) for i in idx]
-            out.extend(self.scopes(self.find_cues(idx, keys), idx, keys))
-        return out
-
     def is_negated(self, text: str, start: int, end: int, label: str = "CONDITION") -> bool:
         """Whether the target at characters ``start:end`` of one sentence is negated."""
         doc = self.tokenizer(text)
