@@ -89,7 +89,7 @@ def test_overturned_items_carry_no_reasons(dev_scored):
 
 
 @pytest.fixture(scope="module")
-def pool_scored(request) -> list[Letter]:
+def pool_scored() -> list[Letter]:
     shared = ROOT.parent / "shared"
     folder = shared / "data" / "real-letters"
     if not folder.is_dir():

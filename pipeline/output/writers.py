@@ -121,18 +121,18 @@ def jsonl_resumed(path: Path) -> Resumed:
     return resumed
 
 
-class JsonlWriter:
-    """One record per letter, written whole and flushed: ``parse`` and ``score`` both write through it."""
+class _TextWriter:
+    """A letter's text written whole and flushed, so that a crash tears at most the last letter;
+    a handle not ``owned`` (standard output) is flushed, not closed."""
 
     def __init__(self, handle: IO[str], owned: bool = True):
         self._handle, self._owned = handle, owned
 
-    @classmethod
-    def open(cls, path: Path, append: bool) -> "JsonlWriter":
-        return cls(open(path, "a" if append else "w", encoding="utf-8"))
+    def _text(self, letter: Letter) -> str:
+        raise NotImplementedError
 
     def write(self, letter: Letter) -> None:
-        self._handle.write(letter.to_jsonl_line())
+        self._handle.write(self._text(letter))
         self._handle.flush()
 
     def close(self) -> None:
@@ -140,6 +140,17 @@ class JsonlWriter:
             self._handle.close()
         else:
             self._handle.flush()
+
+
+class JsonlWriter(_TextWriter):
+    """One record per letter: ``parse`` and ``score`` both write through it."""
+
+    @classmethod
+    def open(cls, path: Path, append: bool) -> "JsonlWriter":
+        return cls(open(path, "a" if append else "w", encoding="utf-8"))
+
+    def _text(self, letter: Letter) -> str:
+        return letter.to_jsonl_line()
 
 
 # CSV ----------------------------------------------------------------------------------------
@@ -199,11 +210,12 @@ def csv_resumed(path: Path) -> Resumed:
     return resumed
 
 
-class CsvWriter:
-    """The items table, one letter's rows per write, so that a crash tears at most the last letter."""
+class CsvWriter(_TextWriter):
+    """The items table, one letter's rows per write."""
 
     def __init__(self, handle: IO[str], header: bool, owned: bool = True):
-        self._handle, self._owned, self._columns = handle, owned, csv_columns()
+        super().__init__(handle, owned)
+        self._columns = csv_columns()
         if header:
             self._handle.write(self._render([dict(zip(self._columns, self._columns))]))
             self._handle.flush()
@@ -217,15 +229,8 @@ class CsvWriter:
         csv.DictWriter(buffer, fieldnames=self._columns).writerows(rows)
         return buffer.getvalue()
 
-    def write(self, letter: Letter) -> None:
-        self._handle.write(self._render(csv_rows(letter)))
-        self._handle.flush()
-
-    def close(self) -> None:
-        if self._owned:
-            self._handle.close()
-        else:
-            self._handle.flush()
+    def _text(self, letter: Letter) -> str:
+        return self._render(csv_rows(letter))
 
 
 # Parquet ------------------------------------------------------------------------------------

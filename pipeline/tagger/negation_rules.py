@@ -113,11 +113,6 @@ def read_rules(path: str | Path | None = None) -> NegationRules:
     return NegationRules.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def load_rules(path: str | Path | None = None) -> list[CueRule]:
-    """The cue rules alone, bundled or from ``path``."""
-    return list(read_rules(path).cues)
-
-
 def dump_rules(rules: list[CueRule], path: str | Path) -> None:
     """Write cue rules as a JSON list, a format ``read_rules`` reads (with the bundled word sets)."""
     Path(path).write_text(json.dumps([asdict(r) for r in rules], indent=1), encoding="utf-8")
